@@ -1,0 +1,5 @@
+"""Tokonomix: wiring and the pieces every app shares."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

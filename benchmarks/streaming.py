@@ -1,0 +1,508 @@
+"""Measure streamed chat completions from any OpenAI-compatible endpoint.
+
+The rules behind the figures are in shared/local-llm.md; in short: no retries inside a
+timed request, TTFT at the first chunk that carries text (answer or reasoning), the end
+stamped inside the loop, token counts only from the usage chunk, and every failure
+recorded as a sample rather than raised, so that a series always completes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import math
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from typing import Any, Literal, cast
+
+import httpx
+import openai
+from openai import AsyncOpenAI
+
+__all__ = [
+    "OutputLimitParam",
+    "SampleResult",
+    "SampleStatus",
+    "measure_series",
+    "measure_series_sync",
+    "measure_stream",
+    "scrub_secrets",
+]
+
+MAX_ERROR_CHARS = 300
+# Which request field carries the output limit: some OpenAI models accept only
+# max_completion_tokens, some other servers only max_tokens.
+OutputLimitParam = Literal["max_tokens", "max_completion_tokens"]
+# A warm-up only has to open the connection and warm the code paths; a few tokens
+# do that without paying for a full answer.
+WARMUP_MAX_TOKENS = 16
+
+
+class SampleStatus(StrEnum):
+    OK = "ok"
+    TIMEOUT = "timeout"
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"
+    AUTH_ERROR = "auth_error"
+    BAD_RESPONSE = "bad_response"
+    CONNECTION_ERROR = "connection_error"
+
+
+@dataclass(frozen=True, slots=True)
+class SampleResult:
+    """One timed request.
+
+    Figures are only set for ok samples, so that a failed sample can never leak a
+    partial timing into an aggregate. Times are milliseconds from just before the
+    request was handed to the SDK. ``decode_tokens_per_second`` is (output tokens - 1)
+    over the time from the first to the last token; ``e2e_tokens_per_second`` is output
+    tokens over the whole request. ``reasoning_tokens`` is None when the server did not
+    report it.
+    """
+
+    started_at: datetime
+    status: SampleStatus
+    http_status: int | None = None
+    ttft_ms: float | None = None
+    ttfat_ms: float | None = None
+    latency_ms: float | None = None
+    output_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    decode_tokens_per_second: float | None = None
+    e2e_tokens_per_second: float | None = None
+    error: str = ""
+    retry_after_s: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is SampleStatus.OK
+
+
+# --- keeping secrets out of stored messages ------------------------------------------
+
+_SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?i)\bbearer\s+[^\s'\",;]+"), "Bearer [redacted]"),
+    (re.compile(r"\bsk-[A-Za-z0-9_\-\*\.]{3,}"), "sk-[redacted]"),
+    (
+        re.compile(r"(?i)\b(api[_-]?key|access[_-]?token|token|key)=[^&\s'\"]+"),
+        r"\1=[redacted]",
+    ),
+)
+# Shorter "keys" (e.g. "none" for a local server) would only mangle ordinary words.
+_MIN_SECRET_CHARS = 4
+
+
+def scrub_secrets(text: str, secrets: tuple[str, ...] = (), limit: int = MAX_ERROR_CHARS) -> str:
+    """Remove the given secrets and anything that looks like a key, then shorten.
+
+    Scrubbing happens before shortening so that a cut can never leave half a key.
+    """
+    secrets = tuple(s for s in secrets if len(s) >= _MIN_SECRET_CHARS)
+    # Known secrets first, while they are still whole.
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    text = " ".join(text.split())
+    # The markers and the whitespace clean-up could spell a secret again with their
+    # neighbours; deleting always shortens the text, so these loops end.
+    for secret in secrets:
+        while secret in text:
+            text = text.replace(secret, "")
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+# --- noticing whether the stream really ended with [DONE] ----------------------------
+
+# The SDK stops quietly both at [DONE] and when a connection without framing is closed
+# early; only the decoder sees the difference. None means "not observed".
+_done_flag: ContextVar[list[bool] | None] = ContextVar("_done_flag", default=None)
+
+
+class _DoneWatchingDecoder:
+    def __init__(self, inner: Any, flag: list[bool]) -> None:
+        self._inner = inner
+        self._flag = flag
+
+    def iter_bytes(self, iterator: Iterator[bytes]) -> Iterator[Any]:
+        for sse in self._inner.iter_bytes(iterator):
+            self._note(sse)
+            yield sse
+
+    async def aiter_bytes(self, iterator: AsyncIterator[bytes]) -> AsyncIterator[Any]:
+        async for sse in self._inner.aiter_bytes(iterator):
+            self._note(sse)
+            yield sse
+
+    def _note(self, sse: Any) -> None:
+        if str(getattr(sse, "data", "")).startswith("[DONE]"):
+            self._flag[-1] = True
+
+
+class _MeasuringClient(AsyncOpenAI):
+    # _make_sse_decoder is private SDK API: if it disappears the override is simply
+    # never called, the flag stays None and the [DONE] check is skipped.
+    def _make_sse_decoder(self) -> Any:
+        decoder = super()._make_sse_decoder()
+        flag = _done_flag.get()
+        if flag is None or not hasattr(decoder, "aiter_bytes"):
+            return decoder
+        flag.append(False)
+        return _DoneWatchingDecoder(decoder, flag)
+
+
+def _make_client(
+    base_url: str, api_key: str, timeout_s: float, stall_timeout_s: float
+) -> AsyncOpenAI:
+    return _MeasuringClient(
+        base_url=base_url,
+        api_key=api_key,
+        # A retry inside a timed request would be measured as one slow request.
+        max_retries=0,
+        # The read timeout is the longest silence allowed between two chunks
+        # (including before the first: hidden reasoning needs a generous value);
+        # the overall deadline is enforced around the whole request.
+        # openai.Timeout is the Timeout class of whichever httpx the SDK is built on.
+        timeout=openai.Timeout(
+            timeout_s,
+            connect=min(timeout_s, 10.0),
+            read=stall_timeout_s,
+            write=min(timeout_s, 30.0),
+            pool=min(timeout_s, 10.0),
+        ),
+    )
+
+
+# --- classifying failures --------------------------------------------------------------
+
+
+def _retry_after_s(headers: Mapping[str, str] | None) -> float | None:
+    if not headers:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            value = float(millis) / 1000
+            if math.isfinite(value) and value >= 0:
+                return value
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+        return value if math.isfinite(value) and value >= 0 else None
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _api_message(exc: openai.APIError) -> str:
+    body = exc.body
+    if isinstance(body, Mapping):
+        inner = body.get("error", body)
+        if isinstance(inner, Mapping) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+        if isinstance(inner, str):
+            return inner
+    return exc.message
+
+
+def _describe(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text += f" ({type(cause).__name__}: {cause})"
+    return text
+
+
+@dataclass(slots=True)
+class _Failure:
+    status: SampleStatus
+    http_status: int | None
+    error: str
+    retry_after_s: float | None = None
+
+
+def _status_failure(exc: openai.APIStatusError) -> _Failure:
+    code = exc.status_code
+    message = f"HTTP {code}: {_api_message(exc)}"
+    if code in (401, 403):
+        return _Failure(SampleStatus.AUTH_ERROR, code, message)
+    if code == 429:
+        return _Failure(
+            SampleStatus.RATE_LIMITED, code, message, _retry_after_s(exc.response.headers)
+        )
+    if code >= 500:
+        return _Failure(SampleStatus.SERVER_ERROR, code, message)
+    return _Failure(SampleStatus.BAD_RESPONSE, code, message)
+
+
+def _classify(
+    exc: BaseException, http_status: int | None, timeout_s: float, stall_timeout_s: float
+) -> _Failure:
+    # Order matters: the SDK's timeout error is a connection error, and both are
+    # APIErrors, as is a status error.
+    if isinstance(exc, TimeoutError):
+        return _Failure(
+            SampleStatus.TIMEOUT, http_status, f"no complete answer within {timeout_s:g} s"
+        )
+    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+        where = "between chunks" if http_status is not None else "for the response"
+        return _Failure(
+            SampleStatus.TIMEOUT,
+            http_status,
+            f"no data for {stall_timeout_s:g} s {where}: {_describe(exc)}",
+        )
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError | OSError):
+        return _Failure(SampleStatus.CONNECTION_ERROR, http_status, _describe(exc))
+    if isinstance(exc, openai.APIStatusError):
+        return _status_failure(exc)
+    if isinstance(exc, openai.APIResponseValidationError):
+        return _Failure(SampleStatus.BAD_RESPONSE, exc.status_code, _describe(exc))
+    if isinstance(exc, openai.APIError):
+        # An error object inside a stream that had already started with HTTP 200.
+        return _Failure(
+            SampleStatus.SERVER_ERROR,
+            http_status if http_status is not None else 200,
+            f"error in stream: {_api_message(exc)}",
+        )
+    # Malformed JSON (a ValueError), or chunks that do not have the expected shape.
+    return _Failure(SampleStatus.BAD_RESPONSE, http_status, _describe(exc))
+
+
+# Everything a misbehaving server or network can make the SDK raise; programming
+# errors outside this list still surface.
+_EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
+    TimeoutError,
+    openai.OpenAIError,
+    httpx.HTTPError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    KeyError,
+    ConnectionError,
+    OSError,
+)
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+def _reasoning_text(delta: Any) -> str:
+    # Servers disagree on the name; the SDK keeps unknown fields as extras.
+    for name in ("reasoning_content", "reasoning"):
+        value = getattr(delta, name, None)
+        if value is None:
+            extra = getattr(delta, "model_extra", None) or {}
+            value = extra.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+async def _measure(
+    client: AsyncOpenAI,
+    *,
+    api_model: str,
+    api_key: str,
+    messages: list[dict[str, Any]],
+    max_tokens: int,
+    timeout_s: float,
+    stall_timeout_s: float,
+    output_limit_param: OutputLimitParam,
+) -> SampleResult:
+    started_at = datetime.now(UTC)
+    http_status: int | None = None
+    first_token: float | None = None
+    first_answer: float | None = None
+    last_token: float | None = None
+    end: float | None = None
+    usage: Any = None
+    done_flag: list[bool] = []
+    flag_token = _done_flag.set(done_flag)
+
+    def failed(failure: _Failure) -> SampleResult:
+        return SampleResult(
+            started_at=started_at,
+            status=failure.status,
+            http_status=failure.http_status,
+            error=scrub_secrets(failure.error, (api_key,)) or failure.status.value,
+            retry_after_s=failure.retry_after_s,
+        )
+
+    t0 = time.perf_counter()
+    try:
+        async with asyncio.timeout(timeout_s):
+            stream = await client.chat.completions.create(
+                model=api_model,
+                messages=cast(Any, messages),
+                stream=True,
+                stream_options={"include_usage": True},
+                max_tokens=max_tokens if output_limit_param == "max_tokens" else openai.omit,
+                max_completion_tokens=(
+                    max_tokens if output_limit_param == "max_completion_tokens" else openai.omit
+                ),
+            )
+            http_status = stream.response.status_code
+            async with stream:
+                async for chunk in stream:
+                    now = time.perf_counter()
+                    for choice in chunk.choices or ():
+                        delta = choice.delta
+                        if delta is None:
+                            continue
+                        content = delta.content
+                        if content or _reasoning_text(delta):
+                            if first_token is None:
+                                first_token = now
+                            last_token = end = now
+                            if content and first_answer is None:
+                                first_answer = now
+                    if chunk.usage is not None:
+                        usage = chunk.usage
+                        end = now
+    except _EXPECTED_ERRORS as exc:
+        return failed(_classify(exc, http_status, timeout_s, stall_timeout_s))
+    finally:
+        _done_flag.reset(flag_token)
+
+    if done_flag and not done_flag[-1]:
+        return failed(
+            _Failure(SampleStatus.CONNECTION_ERROR, http_status, "stream ended before data: [DONE]")
+        )
+    if usage is None:
+        return failed(
+            _Failure(SampleStatus.BAD_RESPONSE, http_status, "stream ended without a usage chunk")
+        )
+    output_tokens = _as_int(getattr(usage, "completion_tokens", None))
+    if output_tokens is None:
+        return failed(
+            _Failure(SampleStatus.BAD_RESPONSE, http_status, "usage chunk has no completion_tokens")
+        )
+    if first_token is None or last_token is None or end is None:
+        return failed(_Failure(SampleStatus.BAD_RESPONSE, http_status, "stream carried no tokens"))
+    details = getattr(usage, "completion_tokens_details", None)
+    reasoning_tokens = _as_int(getattr(details, "reasoning_tokens", None))
+
+    decode_s = last_token - first_token
+    total_s = end - t0
+    return SampleResult(
+        started_at=started_at,
+        status=SampleStatus.OK,
+        http_status=http_status,
+        ttft_ms=(first_token - t0) * 1000,
+        ttfat_ms=None if first_answer is None else (first_answer - t0) * 1000,
+        latency_ms=total_s * 1000,
+        output_tokens=output_tokens,
+        reasoning_tokens=reasoning_tokens,
+        decode_tokens_per_second=(
+            (output_tokens - 1) / decode_s if output_tokens >= 2 and decode_s > 0 else None
+        ),
+        e2e_tokens_per_second=output_tokens / total_s if total_s > 0 else None,
+    )
+
+
+async def measure_stream(
+    *,
+    base_url: str,
+    api_model: str,
+    api_key: str,
+    messages: list[dict[str, Any]],
+    max_tokens: int,
+    timeout_s: float = 60.0,
+    stall_timeout_s: float = 15.0,
+    output_limit_param: OutputLimitParam = "max_tokens",
+) -> SampleResult:
+    """Time one streamed completion. Never raises for API or network failures."""
+    client = _make_client(base_url, api_key, timeout_s, stall_timeout_s)
+    try:
+        return await _measure(
+            client,
+            api_model=api_model,
+            api_key=api_key,
+            messages=messages,
+            max_tokens=max_tokens,
+            timeout_s=timeout_s,
+            stall_timeout_s=stall_timeout_s,
+            output_limit_param=output_limit_param,
+        )
+    finally:
+        await client.close()
+
+
+async def measure_series(
+    *,
+    base_url: str,
+    api_model: str,
+    api_key: str,
+    messages: list[dict[str, Any]],
+    max_tokens: int,
+    samples: int,
+    timeout_s: float = 60.0,
+    stall_timeout_s: float = 15.0,
+    warmup: bool = True,
+    on_sample: Callable[[SampleResult], object | Awaitable[object]] | None = None,
+    max_retry_wait_s: float = 60.0,
+    output_limit_param: OutputLimitParam = "max_tokens",
+) -> list[SampleResult]:
+    """One discarded warm-up, then ``samples`` requests one after another.
+
+    The samples share one client so they reuse its connection, as a real caller's
+    requests would. ``on_sample`` gets each result as soon as it exists; it may be a
+    coroutine function (e.g. an ORM save wrapped for async use), and is awaited then.
+    After a 429 the next sample waits for Retry-After (at most ``max_retry_wait_s``),
+    since sampling again at once would only measure the rate limit.
+    """
+    client = _make_client(base_url, api_key, timeout_s, stall_timeout_s)
+    common: dict[str, Any] = {
+        "api_model": api_model,
+        "api_key": api_key,
+        "messages": messages,
+        "timeout_s": timeout_s,
+        "stall_timeout_s": stall_timeout_s,
+        "output_limit_param": output_limit_param,
+    }
+    results: list[SampleResult] = []
+    try:
+        if warmup:
+            await _measure(client, max_tokens=min(max_tokens, WARMUP_MAX_TOKENS), **common)
+        for index in range(samples):
+            result = await _measure(client, max_tokens=max_tokens, **common)
+            results.append(result)
+            if on_sample is not None:
+                outcome = on_sample(result)
+                if inspect.isawaitable(outcome):
+                    await outcome
+            if result.status is SampleStatus.RATE_LIMITED and index < samples - 1:
+                wait_s = 1.0 if result.retry_after_s is None else result.retry_after_s
+                await asyncio.sleep(max(0.0, min(wait_s, max_retry_wait_s)))
+    finally:
+        await client.close()
+    return results
+
+
+def measure_series_sync(**kwargs: Any) -> list[SampleResult]:
+    """measure_series for synchronous callers (a management command, a Celery task)."""
+    return asyncio.run(measure_series(**kwargs))

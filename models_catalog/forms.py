@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Capability, Provider, Tier
+
+
+class ModelFilterForm(forms.Form):
+    """The catalogue list's search, filters and sort order (all optional, from the query string)."""
+
+    SORTS = {
+        "name": ("name", _("Name (A to Z)")),
+        "-name": ("-name", _("Name (Z to A)")),
+        "-release": ("-release_date", _("Newest first")),
+        "release": ("release_date", _("Oldest first")),
+    }
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    provider = forms.ModelChoiceField(
+        label=_("Provider"),
+        queryset=Provider.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All providers"),
+    )
+    tier = forms.ModelChoiceField(
+        label=_("Tier"),
+        queryset=Tier.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All tiers"),
+    )
+    capability = forms.MultipleChoiceField(
+        label=_("Capabilities"),
+        choices=Capability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[(key, label) for key, (_field, label) in SORTS.items()],
+        required=False,
+    )
+
+    def order_by(self) -> list[str]:
+        field = self.SORTS[self.cleaned_data.get("sort") or "name"][0]
+        # Undated models go last whichever way dates are sorted.
+        if field.lstrip("-") == "release_date":
+            return [field, "name"]
+        return [field]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "models_catalog"
+
+urlpatterns = [
+    path("", views.model_list, name="model_list"),
+]

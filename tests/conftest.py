@@ -1,0 +1,85 @@
+"""Shared fixtures: services, a real Celery worker, users."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def services_required() -> bool:
+    return os.environ.get("TOKONOMIX_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose service is missing, printing why; in CI a missing service fails it."""
+    if services_required():
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    if not settings.REDIS_URL:
+        skip_or_fail("REDIS_URL is not set, so there is no Redis to test against")
+    return settings.REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    redis_url: str, django_db_setup: None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker on the Redis broker, using the test database."""
+    env = dict(os.environ)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        )
+    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tokonomix",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    from tokonomix.celery import app
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {process.returncode}")
+        replies = app.control.ping(timeout=0.5)
+        if replies:
+            break
+    else:
+        process.terminate()
+        pytest.fail("the Celery worker did not answer within 30 s")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,91 @@
+"""Small factories for tests: plain functions with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+
+from models_catalog.models import (
+    Capability,
+    Host,
+    Model,
+    ModelCapability,
+    Offering,
+    Provider,
+    Region,
+    Tier,
+)
+
+_counter = itertools.count(1)
+
+
+def provider(**fields: Any) -> Provider:
+    n = next(_counter)
+    fields.setdefault("name", f"Maker {n}")
+    fields.setdefault("slug", f"maker-{n}")
+    fields.setdefault("country", "France")
+    return Provider.objects.create(**fields)
+
+
+def tier(**fields: Any) -> Tier:
+    n = next(_counter)
+    fields.setdefault("code", f"T{n}")
+    fields.setdefault("label", f"Tier {n}")
+    fields.setdefault("rank", n)
+    return Tier.objects.create(**fields)
+
+
+def model(*, capabilities: dict[str, bool] | None = None, **fields: Any) -> Model:
+    n = next(_counter)
+    fields.setdefault("name", f"Model {n}")
+    fields.setdefault("slug", f"model-{n}")
+    fields.setdefault("is_published", True)
+    if "provider" not in fields:
+        fields["provider"] = provider()
+    created = Model.objects.create(**fields)
+    for capability, supported in (capabilities or {}).items():
+        ModelCapability.objects.create(
+            model=created,
+            capability=Capability(capability),
+            supported=supported,
+            source="litellm (test)",
+        )
+    return created
+
+
+def host(**fields: Any) -> Host:
+    n = next(_counter)
+    fields.setdefault("slug", f"host-{n}")
+    fields.setdefault("name", f"Host {n}")
+    return Host.objects.create(**fields)
+
+
+def offering(*, regions: list[str] = (), **fields: Any) -> Offering:  # type: ignore[assignment]
+    n = next(_counter)
+    if "model" not in fields:
+        fields["model"] = model()
+    if "host" not in fields:
+        fields["host"] = host()
+    fields.setdefault("source", "litellm")
+    fields.setdefault("source_key", f"{fields['host'].slug}/{fields['model'].slug}-{n}")
+    created = Offering.objects.create(**fields)
+    for code in regions:
+        region, _ = Region.objects.get_or_create(code=code, defaults={"name": code.upper()})
+        created.regions.add(region)
+    return created
+
+
+def user(*, staff: bool = False, superuser: bool = False, **fields: Any) -> AbstractUser:
+    n = next(_counter)
+    fields.setdefault("username", f"user{n}")
+    fields.setdefault("email", f"user{n}@example.com")
+    created = get_user_model().objects.create_user(
+        password="a-long-test-password-9",
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+        **fields,
+    )
+    return created

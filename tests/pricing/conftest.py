@@ -1,0 +1,48 @@
+"""Fixtures for the Django-free pricing tests.
+
+Run with: ``.venv/bin/python -m pytest -p no:django -p no:env -q tests/pricing/``
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REAL_MAP = Path("/work/shared/data/litellm-model-prices-1.110.2.json")
+
+
+def filler_entries(n: int = 60) -> dict[str, dict[str, Any]]:
+    """``n`` valid, boring chat entries so a test feed passes the 50-entry floor."""
+    return {
+        f"filler/model-{i}": {
+            "litellm_provider": "openai",
+            "mode": "chat",
+            "input_cost_per_token": 1e-06,
+            "output_cost_per_token": 2e-06,
+        }
+        for i in range(n)
+    }
+
+
+def feed_bytes(entries: dict[str, Any], *, filler: int = 60) -> bytes:
+    """A litellm-style feed: the given entries plus ``filler`` valid ones."""
+    data: dict[str, Any] = filler_entries(filler)
+    data.update(entries)
+    return json.dumps(data).encode()
+
+
+@pytest.fixture(scope="session")
+def real_map_bytes() -> bytes:
+    if not REAL_MAP.exists():
+        pytest.skip(f"real litellm map not found at {REAL_MAP}; skipping real-data checks")
+    return REAL_MAP.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def real_feed(real_map_bytes: bytes):
+    from pricing.sources.litellm import LiteLLMSource
+
+    return LiteLLMSource().parse(real_map_bytes)

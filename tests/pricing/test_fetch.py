@@ -1,0 +1,248 @@
+"""The feed fetcher against a real local HTTP server (127.0.0.1, ephemeral port)."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pricing.fetch import FetchError, FetchResult, fetch_feed
+from pricing.sources.base import FeedRefused
+
+BODY = b'{"gpt-4o": {"litellm_provider": "openai", "mode": "chat"}}'
+FIFTY_MB = 50 * 1024 * 1024
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # clients hanging up mid-request is what several tests are about
+
+
+class LocalServer:
+    """A threaded HTTP server whose paths are plain functions of the handler."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Callable[[BaseHTTPRequestHandler, int], None]] = {}
+        self.hits: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()  # body bytes written per path
+        self.seen_headers: list[dict[str, str]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.hits[self.path] += 1
+                server.seen_headers.append(dict(self.headers.items()))
+                route = server.routes.get(self.path)
+                try:
+                    if route is None:
+                        reply(self, 404, b"no such path")
+                    else:
+                        route(self, server.hits[self.path])
+                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+                    pass  # the client hung up, as it should for refused bodies
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def url(self, path: str) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}{path}"
+
+    def write(self, handler: BaseHTTPRequestHandler, path: str, data: bytes) -> None:
+        handler.wfile.write(data)
+        self.sent[path] += len(data)
+
+
+def reply(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    srv = LocalServer()
+    srv.thread.start()
+    try:
+        yield srv
+    finally:
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
+
+
+def test_a_200_returns_the_body_its_sha256_and_etag(server):
+    server.routes["/feed"] = lambda h, n: reply(h, 200, BODY, {"ETag": '"v1"'})
+    result = fetch_feed(server.url("/feed"))
+    assert result == FetchResult(
+        body=BODY, sha256=hashlib.sha256(BODY).hexdigest(), etag='"v1"', not_modified=False, status=200
+    )
+
+
+def test_a_500_then_a_200_succeeds_after_one_retry(server):
+    server.routes["/flaky"] = lambda h, n: reply(h, 500, b"oops") if n == 1 else reply(h, 200, BODY)
+    result = fetch_feed(server.url("/flaky"), retry_delay_s=0.05)
+    assert result.body == BODY and result.status == 200
+    assert server.hits["/flaky"] == 2
+
+
+def test_a_500_twice_fails_with_a_clear_reason(server):
+    server.routes["/down"] = lambda h, n: reply(h, 503, b"down")
+    with pytest.raises(FetchError, match=r"HTTP 503.*failed twice") as caught:
+        fetch_feed(server.url("/down"), retry_delay_s=0.05)
+    assert caught.value.status == 503
+    assert server.hits["/down"] == 2
+
+
+def test_a_4xx_is_not_retried(server):
+    server.routes["/gone"] = lambda h, n: reply(h, 404, b"gone")
+    with pytest.raises(FetchError, match="HTTP 404") as caught:
+        fetch_feed(server.url("/gone"), retry_delay_s=0.05)
+    assert caught.value.status == 404 and server.hits["/gone"] == 1
+
+
+def test_fetch_errors_are_feed_refusals():
+    assert issubclass(FetchError, FeedRefused)
+
+
+def test_a_dropped_connection_is_retried_once(server):
+    def drop_first(h: BaseHTTPRequestHandler, n: int) -> None:
+        if n == 1:
+            h.close_connection = True
+            h.connection.shutdown(socket.SHUT_RDWR)  # hang up without a response
+        else:
+            reply(h, 200, BODY)
+
+    server.routes["/drop"] = drop_first
+    assert fetch_feed(server.url("/drop"), retry_delay_s=0.05).body == BODY
+    assert server.hits["/drop"] == 2
+
+
+def test_a_refused_connection_fails_after_one_retry():
+    with socket.socket() as s:  # find a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(FetchError, match=r"connection error.*failed twice"):
+        fetch_feed(f"http://127.0.0.1:{port}/feed", retry_delay_s=0.05, connect_timeout=1.0)
+
+
+def test_a_server_dripping_a_byte_a_second_is_cut_off_at_the_deadline(server):
+    def drip(h: BaseHTTPRequestHandler, n: int) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        for _ in range(100):
+            server.write(h, "/drip", b" ")
+            time.sleep(1)
+
+    server.routes["/drip"] = drip
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="deadline of 2 s passed"):
+        fetch_feed(server.url("/drip"), deadline_s=2.0, retry_delay_s=0.05)
+    elapsed = time.monotonic() - started
+    assert 1.9 <= elapsed < 3.5, elapsed
+    assert server.hits["/drip"] == 1  # a deadline is not retried
+
+
+def test_a_server_that_stalls_mid_body_is_cut_off_at_the_deadline_not_a_read_timeout_later(server):
+    def drip_then_stall(h: BaseHTTPRequestHandler, n: int) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "100")
+        h.end_headers()
+        for _ in range(3):  # bytes at 0, 0.5 and 1.0 s keep each read short ...
+            server.write(h, "/stall", b" ")
+            time.sleep(0.5)
+        time.sleep(10)  # ... then nothing: only the overall deadline can stop this
+
+    server.routes["/stall"] = drip_then_stall
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="deadline"):
+        fetch_feed(server.url("/stall"), deadline_s=2.0)
+    assert time.monotonic() - started < 2.8
+
+
+def test_a_declared_50_mb_body_is_refused_before_it_is_read(server):
+    def huge(h: BaseHTTPRequestHandler, n: int) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", str(FIFTY_MB))
+        h.end_headers()
+        chunk = b"0" * 65536
+        for _ in range(FIFTY_MB // len(chunk)):
+            server.write(h, "/huge", chunk)
+
+    server.routes["/huge"] = huge
+    with pytest.raises(FetchError, match="announces 52,428,800 bytes"):
+        fetch_feed(server.url("/huge"))
+    assert server.hits["/huge"] == 1
+
+
+def test_an_undeclared_50_mb_body_is_cut_off_at_the_limit_without_holding_it(server):
+    def endless(h: BaseHTTPRequestHandler, n: int) -> None:
+        h.protocol_version = "HTTP/1.0"  # no Content-Length: the body ends when we close
+        h.send_response(200)
+        h.end_headers()
+        h.close_connection = True
+        chunk = b"0" * 65536
+        for _ in range(FIFTY_MB // len(chunk)):
+            server.write(h, "/endless", chunk)
+
+    server.routes["/endless"] = endless
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="larger than the 20,971,520-byte limit"):
+            fetch_feed(server.url("/endless"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * 1024 * 1024, f"peak {peak:,} bytes"
+    time.sleep(0.2)  # let the server notice the hang-up
+    assert server.sent["/endless"] < FIFTY_MB
+
+
+def test_a_small_max_bytes_is_honoured(server):
+    server.routes["/feed"] = lambda h, n: reply(h, 200, BODY)
+    with pytest.raises(FetchError, match="limit"):
+        fetch_feed(server.url("/feed"), max_bytes=10)
+
+
+def test_an_etag_is_sent_as_if_none_match_and_a_304_means_not_modified(server):
+    def conditional(h: BaseHTTPRequestHandler, n: int) -> None:
+        if h.headers.get("If-None-Match") == '"v1"':
+            h.send_response(304)
+            h.send_header("ETag", '"v1"')
+            h.end_headers()
+        else:
+            reply(h, 200, BODY, {"ETag": '"v1"'})
+
+    server.routes["/feed"] = conditional
+    first = fetch_feed(server.url("/feed"))
+    assert first.etag == '"v1"' and first.body == BODY and not first.not_modified
+    assert "If-None-Match" not in server.seen_headers[0]
+
+    second = fetch_feed(server.url("/feed"), etag=first.etag)
+    assert second == FetchResult(body=None, sha256=None, etag='"v1"', not_modified=True, status=304)
+    assert server.seen_headers[1]["If-None-Match"] == '"v1"'
+
+
+def test_an_invalid_url_is_a_fetch_error():
+    with pytest.raises(FetchError):
+        fetch_feed("ftp://example.invalid/feed.json")
+    with pytest.raises(FetchError):
+        fetch_feed("http://")

@@ -1,0 +1,128 @@
+"""Settings come from the environment; a bad value stops start-up and names the variable."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+SETTINGS = Path(__file__).resolve().parents[2] / "tokonomix" / "settings.py"
+CLEAN = [
+    "DJANGO_DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_SECURE_HSTS_SECONDS",
+    "PRICE_SYNC_CRON",
+    "DJANGO_LOG_LEVEL",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    "DJANGO_CONN_MAX_AGE",
+    "DJANGO_SECURE_SSL_REDIRECT",
+    "DJANGO_SECURE_COOKIES",
+]
+
+
+@pytest.fixture
+def load(monkeypatch):
+    for name in CLEAN:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "k" * 50)
+
+    def _load(**env: str) -> dict:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(SETTINGS))
+
+    return _load
+
+
+def test_with_no_variables_it_uses_sqlite_local_memory_cache_and_eager_tasks(load):
+    values = load()
+
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert values["DEBUG"] is False
+
+
+def test_redis_url_switches_cache_and_broker_to_redis(load):
+    values = load(REDIS_URL="redis://127.0.0.1:6379/3")
+
+    assert values["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
+    assert values["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/3"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+
+
+def test_database_url_selects_postgresql(load):
+    values = load(DATABASE_URL="postgres://postgres@127.0.0.1:5432/tokonomix")
+
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["NAME"] == "tokonomix"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("DATABASE_URL", "nosuchscheme://x"),
+        ("DATABASE_URL", "postgres//missing-colon"),
+        ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("DJANGO_SECURE_HSTS_SECONDS", "a year"),
+        ("PRICE_SYNC_CRON", "every monday"),
+        ("PRICE_SYNC_CRON", "0 3 * * funday"),
+        ("DJANGO_LOG_LEVEL", "LOUD"),
+        ("CELERY_TASK_ALWAYS_EAGER", "sometimes"),
+        ("DJANGO_CSRF_TRUSTED_ORIGINS", "tokonomix.example"),
+    ],
+)
+def test_a_malformed_variable_stops_start_up_naming_it(load, variable, value):
+    with pytest.raises(ImproperlyConfigured, match=variable):
+        load(**{variable: value})
+
+
+def test_a_malformed_connection_age_stops_start_up_naming_it(load):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_CONN_MAX_AGE"):
+        load(DATABASE_URL="postgres://postgres@127.0.0.1/x", DJANGO_CONN_MAX_AGE="forever")
+
+
+def test_production_requires_a_secret_key(load, monkeypatch):
+    monkeypatch.delenv("DJANGO_SECRET_KEY")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        load(DJANGO_DEBUG="false")
+
+
+def test_debug_runs_without_a_secret_key_and_without_https_redirects(load, monkeypatch):
+    monkeypatch.delenv("DJANGO_SECRET_KEY")
+
+    values = load(DJANGO_DEBUG="true")
+
+    assert values["SECRET_KEY"]
+    assert values["SECURE_SSL_REDIRECT"] is False
+
+
+def test_production_defaults_are_the_secure_ones(load):
+    values = load(DJANGO_DEBUG="false")
+
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31_536_000
+    assert "*" not in values["ALLOWED_HOSTS"]
+
+
+def test_the_price_sync_runs_weekly_on_monday_at_three_by_default(load):
+    schedule = load()["CELERY_BEAT_SCHEDULE"]["sync-prices"]["schedule"]
+
+    assert schedule.day_of_week == {1}
+    assert schedule.hour == {3}
+    assert schedule.minute == {0}
+
+
+def test_the_price_sync_time_can_be_changed(load):
+    schedule = load(PRICE_SYNC_CRON="30 5 * * 0")["CELERY_BEAT_SCHEDULE"]["sync-prices"]["schedule"]
+
+    assert schedule.day_of_week == {0}
+    assert schedule.hour == {5}

@@ -1,0 +1,17 @@
+"""The Celery app. Its beat schedule is CELERY_BEAT_SCHEDULE in settings.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tokonomix.settings")
+
+app = Celery("tokonomix")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="tokonomix.ping")
+def ping(value: str) -> str:
+    """A round trip through the broker and a worker, for readiness checks and tests."""
+    return f"pong:{value}"
