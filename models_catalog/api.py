@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from . import selectors
@@ -18,8 +18,8 @@ def list_models(request: HttpRequest, q: str = "", capability: str = "") -> Mode
 
 
 @router.get("/models/{slug}", response={200: ModelOut, 404: ErrorOut})
-def get_model(request: HttpRequest, slug: str) -> tuple[int, object]:
+def get_model(request: HttpRequest, slug: str) -> Status[object]:
     try:
-        return 200, selectors.model_header(slug=slug)
+        return Status(200, selectors.model_header(slug=slug))
     except Model.DoesNotExist:
-        return 404, {"detail": f"No published model {slug!r}."}
+        return Status(404, {"detail": f"No published model {slug!r}."})

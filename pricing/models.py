@@ -29,6 +29,13 @@ PRICE_KINDS: dict[str, str] = {
 PriceVector = dict[str, Decimal]  # kind (canonical or the source's field name) -> $ per million
 
 
+def plain(value: Decimal | str | None) -> Decimal | None:
+    """The same number without trailing zeros or exponent: 1.1000 -> 1.1, 1E+1 -> 10."""
+    if value is None:
+        return None
+    return Decimal(format(Decimal(value).normalize(), "f"))
+
+
 class SyncRun(models.Model):
     """One attempt to sync a price map, whatever came of it."""
 

@@ -53,9 +53,17 @@ class _DryRunRollback(Exception):
     pass
 
 
+# The stored precision of a $/M price (PRICE_FIELD's decimal places).
+PRICE_QUANTUM = Decimal("1e-10")
+
+
 def per_million(prices_per_token: dict[str, Decimal]) -> PriceVector:
-    # normalize() drops the trailing zeros that multiplication leaves (1.100000 -> 1.1).
-    return {kind: (value * MILLION).normalize() for kind, value in prices_per_token.items()}
+    """$/token to $/M at the stored precision, so float noise in a feed
+    (2.9999900000000002) compares equal to what the last sync stored."""
+    return {
+        kind: (value * MILLION).quantize(PRICE_QUANTUM).normalize()
+        for kind, value in prices_per_token.items()
+    }
 
 
 def prices_sync(

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from models_catalog.api import router as catalogue_router
+from pricing.api import router as pricing_router
 
 api = NinjaAPI(
     title="Tokonomix API",
@@ -12,3 +13,4 @@ api = NinjaAPI(
     "Every figure carries the date it was measured or synced.",
 )
 api.add_router("/", catalogue_router)
+api.add_router("/", pricing_router)

@@ -20,6 +20,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("models/", include("models_catalog.urls")),
+    path("pricing/", include("pricing.urls")),
     path("", include("tokonomix.site.urls")),
     prefix_default_language=True,
 )

@@ -786,7 +786,8 @@ def _normalize_key(key: str, litellm_provider: str) -> KeyInfo:
             vendor = _VENDORS[parts[0]]
             rest = ".".join(parts[1:])
             if re.match(r"^[a-z]?\d", rest) and _maker_from_name(rest) is None:
-                rest = f"{parts[0]}-{rest}"  # deepseek.v3.2 -> deepseek-v3.2, deepseek.r1 -> deepseek-r1
+                # deepseek.v3.2 -> deepseek-v3.2, deepseek.r1 -> deepseek-r1
+                rest = f"{parts[0]}-{rest}"
             # a bare API version after a versioned name: claude-opus-4-6-v1 -> claude-opus-4-6
             bare = _BARE_VERSION_RE.match(rest)
             if bare and re.search(r"\d", bare.group(1)):
@@ -837,10 +838,7 @@ def _normalize_key(key: str, litellm_provider: str) -> KeyInfo:
     if at_date is not None:
         candidate = f"{slug}-{at_date}"
         base, dated = _split_date(candidate)
-        if dated is None:
-            slug = candidate
-        else:
-            slug = base
+        slug = candidate if dated is None else base
     else:
         slug, dated = _split_date(slug)
 
@@ -1079,10 +1077,10 @@ def _normalize(key: str, entry: _Entry) -> NormalizedEntry:
 
     capabilities: dict[str, bool] = {}
     capability_sources: dict[str, str] = {}
-    for name, value in entry.capabilities.items():
-        canonical = _CAPABILITY_FIELDS[name]
-        capabilities[canonical] = value
-        capability_sources[canonical] = name
+    for field_name, flag in entry.capabilities.items():
+        canonical = _CAPABILITY_FIELDS[field_name]
+        capabilities[canonical] = flag
+        capability_sources[canonical] = field_name
     if capabilities.get("json_schema") is True:
         capabilities["json_mode"] = True
         capability_sources["json_mode"] = "derived:supports_response_schema"

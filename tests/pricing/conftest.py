@@ -1,4 +1,4 @@
-"""Fixtures for the Django-free pricing tests.
+"""Fixtures for the pricing tests.
 
 Run with: ``.venv/bin/python -m pytest -p no:django -p no:env -q tests/pricing/``
 """
@@ -6,12 +6,18 @@ Run with: ``.venv/bin/python -m pytest -p no:django -p no:env -q tests/pricing/`
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REAL_MAP = Path("/work/shared/data/litellm-model-prices-1.110.2.json")
+from tests.pricing.local_server import LocalServer
+
+# The real map lies in shared/ beside the checkout (tests only; the site never reads it).
+REAL_MAP = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "litellm-model-prices-1.110.2.json"
+)
 
 
 def filler_entries(n: int = 60) -> dict[str, dict[str, Any]]:
@@ -46,3 +52,15 @@ def real_feed(real_map_bytes: bytes):
     from pricing.sources.litellm import LiteLLMSource
 
     return LiteLLMSource().parse(real_map_bytes)
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A local HTTP server; tests add routes to it."""
+    srv = LocalServer()
+    srv.thread.start()
+    try:
+        yield srv
+    finally:
+        srv.httpd.shutdown()
+        srv.httpd.server_close()

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
+from pricing.sections import pricing_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,4 +18,6 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
         model = catalogue.model_header(slug=slug, published_only=not staff_preview)
     except Model.DoesNotExist:
         raise Http404("No such model") from None
-    return render(request, "site/model_profile.html", {"model": model})
+    context = {"model": model}
+    context.update(pricing_context(model=model, query=request.GET))
+    return render(request, "site/model_profile.html", context)

@@ -1,0 +1,45 @@
+"""Plotly figure data for price history (plain dicts: plotly.js draws them in the browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .selectors import OfferingPrices
+
+SERIES = (("input", "input_per_million", "Input"), ("output", "output_per_million", "Output"))
+
+
+def price_history_figure(prices: OfferingPrices, *, today: dt.date) -> dict[str, Any]:
+    """A step line per price with a marker at each change, extended to today."""
+    data = []
+    for _kind, column, label in SERIES:
+        points = [(p.effective_from, getattr(p, column)) for p in prices.history]
+        points = [(day, value) for day, value in points if value is not None]
+        if not points:
+            continue
+        days = [day.isoformat() for day, _ in points]
+        values = [float(value) for _, value in points]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": f"{label} $/M",
+                "x": [*days, today.isoformat()] if points[-1][0] < today else days,
+                "y": [*values, values[-1]] if points[-1][0] < today else values,
+                "line": {"shape": "hv"},
+                # Markers only where a price was recorded, not on the extension to today.
+                "marker": {"size": [8] * len(points) + ([0] if points[-1][0] < today else [])},
+                "hovertemplate": "%{x}: $%{y}/M<extra>" + label + "</extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+            "yaxis": {"title": {"text": "$ per million tokens"}, "rangemode": "tozero"},
+            "xaxis": {"type": "date"},
+            "legend": {"orientation": "h", "y": -0.2},
+            "height": 300,
+        },
+    }

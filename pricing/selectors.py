@@ -1,0 +1,180 @@
+"""Reads of prices for pages, feeds and the API; each function's query count is fixed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+
+from models_catalog.models import Model, Offering
+
+from .costs import typical_conversation_cost
+from .models import PricePoint, SyncRun
+
+
+@dataclass(frozen=True)
+class OfferingPrices:
+    offering: Offering
+    current: PricePoint | None
+    history: list[PricePoint]
+
+    @property
+    def typical_cost(self) -> Decimal | None:
+        if self.current is None:
+            return None
+        return typical_conversation_cost(
+            self.current.input_per_million, self.current.output_per_million
+        )
+
+
+@dataclass(frozen=True)
+class ModelPricing:
+    model: Model
+    reference: OfferingPrices | None
+    offerings: list[OfferingPrices]
+    last_sync: SyncRun | None
+    as_of: dt.date
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    @property
+    def has_prices(self) -> bool:
+        return self.reference is not None and self.reference.current is not None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    model: Model
+    current: PricePoint | None
+    is_peer: bool
+
+    @property
+    def typical_cost(self) -> Decimal | None:
+        if self.current is None:
+            return None
+        return typical_conversation_cost(
+            self.current.input_per_million, self.current.output_per_million
+        )
+
+
+def last_sync(*, source: str = "litellm") -> SyncRun | None:
+    """The latest sync that left the prices as they are (applied, or found nothing new)."""
+    return (
+        SyncRun.objects.filter(
+            source=source, outcome__in=[SyncRun.Outcome.APPLIED, SyncRun.Outcome.UNCHANGED]
+        )
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def model_pricing(*, model: Model, as_of: dt.date | None = None) -> ModelPricing:
+    """Every offering of the model with its full history; 4 queries whatever the history."""
+    day = as_of or dt.date.today()
+    offerings = list(
+        Offering.objects.filter(model=model, delisted_at__isnull=True)
+        .select_related("host")
+        .prefetch_related(
+            "regions",
+            Prefetch(
+                "price_points",
+                queryset=PricePoint.objects.order_by("effective_from"),
+            ),
+        )
+        .order_by("source_key")
+    )
+    rows = []
+    for offering in offerings:
+        history = list(offering.price_points.all())
+        current = next((p for p in reversed(history) if p.effective_from <= day), None)
+        rows.append(OfferingPrices(offering=offering, current=current, history=history))
+    reference = next((r for r in rows if r.offering.pk == model.reference_offering_id), None)
+    if reference is None and rows:
+        reference = rows[0]
+    rows.sort(key=lambda r: (r is not reference, r.offering.host.name, r.offering.source_key))
+    return ModelPricing(
+        model=model,
+        reference=reference,
+        offerings=rows,
+        last_sync=last_sync(),
+        as_of=day,
+        alternatives=alternatives(model=model, as_of=day),
+    )
+
+
+def alternatives(*, model: Model, as_of: dt.date, limit: int = 8) -> list[Alternative]:
+    """Peers editors picked, then published models of the same tier; 2 queries."""
+    peer_ids = set(model.peers.values_list("pk", flat=True))
+    candidates = Model.objects.published().exclude(pk=model.pk).select_related("provider")
+    condition = Q(pk__in=peer_ids)
+    if model.tier_id is not None:
+        condition |= Q(tier_id=model.tier_id)
+    chosen = list(candidates.filter(condition).order_by("name")[: limit * 2])
+    chosen.sort(key=lambda m: (m.pk not in peer_ids, m.name))
+    chosen = chosen[:limit]
+    current = current_points(
+        offering_ids=[m.reference_offering_id for m in chosen if m.reference_offering_id],
+        as_of=as_of,
+    )
+    return [
+        Alternative(
+            model=m,
+            current=current.get(m.reference_offering_id or 0),
+            is_peer=m.pk in peer_ids,
+        )
+        for m in chosen
+    ]
+
+
+def current_points(*, offering_ids: list[int], as_of: dt.date) -> dict[int, PricePoint]:
+    """The point in force on `as_of` for each offering; one query."""
+    points = PricePoint.objects.filter(offering_id__in=offering_ids).in_force_on(as_of)
+    return {point.offering_id: point for point in points}
+
+
+def price_points(*, model: Model, as_of: dt.date | None = None) -> list[PricePoint]:
+    """The model's price points (all of them, or those in force on `as_of`)."""
+    queryset = PricePoint.objects.for_model(model.pk).select_related("offering")
+    if as_of is not None:
+        queryset = queryset.in_force_on(as_of)
+    return list(queryset.order_by("offering__source_key", "effective_from"))
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    point: PricePoint
+    previous_input: Decimal | None
+    previous_output: Decimal | None
+
+    @property
+    def offering(self) -> Offering:
+        return self.point.offering
+
+
+def price_changes(
+    *, since: dt.date | None = None, model: Model | None = None, limit: int = 100
+) -> list[PriceChange]:
+    """Points that changed a price already listed (not first listings), newest first."""
+    previous = PricePoint.objects.filter(
+        offering=OuterRef("offering"), effective_from__lt=OuterRef("effective_from")
+    ).order_by("-effective_from")
+    queryset = PricePoint.objects.annotate(
+        previous_input=Subquery(previous.values("input_per_million")[:1]),
+        previous_output=Subquery(previous.values("output_per_million")[:1]),
+        previous_date=Subquery(previous.values("effective_from")[:1]),
+    ).select_related("offering__model", "offering__host")
+    if model is not None:
+        queryset = queryset.filter(offering__model=model)
+    queryset = queryset.filter(previous_date__isnull=False)
+    if since is not None:
+        queryset = queryset.filter(effective_from__gte=since)
+    points = queryset.order_by("-effective_from", "offering__source_key")[:limit]
+    return [
+        PriceChange(
+            point=point,
+            previous_input=point.previous_input,  # type: ignore[attr-defined]
+            previous_output=point.previous_output,  # type: ignore[attr-defined]
+        )
+        for point in points
+    ]

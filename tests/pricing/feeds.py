@@ -1,0 +1,54 @@
+"""Small litellm-style feeds for sync tests (at least 50 entries, as a real feed has)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+BASE_ENTRY = {
+    "litellm_provider": "openai",
+    "mode": "chat",
+    "input_cost_per_token": 1e-06,
+    "output_cost_per_token": 2e-06,
+    "max_input_tokens": 128000,
+    "max_output_tokens": 16384,
+    "supports_function_calling": True,
+}
+
+
+def feed(count: int = 60, **overrides: dict[str, Any]) -> dict[str, Any]:
+    """`count` chat models model-0 ... plus o4-mini and azure/eu/o4-mini; overrides by key."""
+    entries: dict[str, Any] = {
+        "sample_spec": {"input_cost_per_token": "cost per token", "mode": "one of: chat"},
+        "o4-mini": {
+            **BASE_ENTRY,
+            "input_cost_per_token": 1.1e-06,
+            "output_cost_per_token": 4.4e-06,
+            "cache_read_input_token_cost": 2.75e-07,
+            "max_input_tokens": 200000,
+            "max_output_tokens": 100000,
+            "supports_vision": True,
+            "supports_reasoning": True,
+        },
+        "azure/eu/o4-mini-2025-04-16": {
+            **BASE_ENTRY,
+            "litellm_provider": "azure",
+            "input_cost_per_token": 1.21e-06,
+            "output_cost_per_token": 4.84e-06,
+        },
+    }
+    for n in range(count - 2):
+        entries[f"model-{n}"] = copy.deepcopy(BASE_ENTRY)
+    for key, value in overrides.items():
+        if value is None:
+            entries.pop(key, None)
+        else:
+            entries[key] = {**entries.get(key, BASE_ENTRY), **value}
+    return entries
+
+
+def write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data))
+    return path
