@@ -45,7 +45,7 @@ def _calculator(pricing: Any, query: QueryDict) -> dict[str, Any]:
         return {"calculator": form}
     if submitted and not form.is_valid():
         return {"calculator": form}
-    values = form.cleaned_data if submitted else CostCalculatorForm.defaults()
+    values: dict[str, Any] = form.cleaned_data if submitted else CostCalculatorForm.defaults()
     current = pricing.reference.current
     estimate = cost_estimate(
         input_per_million=current.input_per_million,

@@ -18,7 +18,7 @@ BASE_ENTRY = {
 }
 
 
-def feed(count: int = 60, **overrides: dict[str, Any]) -> dict[str, Any]:
+def feed(count: int = 60, /, **overrides: Any) -> dict[str, Any]:
     """`count` chat models model-0 ... plus o4-mini and azure/eu/o4-mini; overrides by key."""
     entries: dict[str, Any] = {
         "sample_spec": {"input_cost_per_token": "cost per token", "mode": "one of: chat"},

@@ -163,7 +163,7 @@ def test_the_changes_page_and_its_atom_feed_list_the_change(client, price_cut):
     assert "$1.10 → $0.90" in page
 
     atom = ET.fromstring(client.get("/en/pricing/changes/feed/").content)
-    titles = [entry.find(f"{ATOM}title").text for entry in atom.iter(f"{ATOM}entry")]
+    titles = [entry.findtext(f"{ATOM}title") for entry in atom.iter(f"{ATOM}entry")]
     assert titles == [
         "o4-mini on OpenAI API: input $1.10 → $0.90, output $4.40 → $4.40 per million"
     ]

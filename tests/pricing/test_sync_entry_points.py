@@ -101,6 +101,8 @@ def test_the_weekly_task_syncs_through_a_real_worker(celery_worker_process, serv
 
     result = sync_prices.delay(url=server.url("/prices.json")).get(timeout=60)
 
-    run = SyncRun.objects.get(pk=result["sync_run"])
+    run_id = result["sync_run"]
+    assert isinstance(run_id, int)
+    run = SyncRun.objects.get(pk=run_id)
     assert run.outcome == SyncRun.Outcome.APPLIED
     assert PricePoint.objects.filter(offering__source_key="o4-mini").count() == 1

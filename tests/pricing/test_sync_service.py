@@ -53,7 +53,9 @@ def test_region_and_dated_keys_map_to_the_canonical_model(tmp_path):
     assert [r.code for r in offering.regions.all()] == ["eu"]
     assert offering.model.aliases.filter(alias="o4-mini-2025-04-16").exists()
     # The maker's own, region-free listing speaks for the model.
-    assert offering.model.reference_offering.source_key == "o4-mini"
+    reference = offering.model.reference_offering
+    assert reference is not None
+    assert reference.source_key == "o4-mini"
 
 
 def test_the_same_feed_twice_writes_nothing_new(tmp_path):
@@ -188,11 +190,11 @@ def test_bad_entries_are_reported_with_their_key_and_do_not_stop_the_others(tmp_
 
 
 def test_a_feed_missing_most_offerings_is_refused(tmp_path):
-    sync(tmp_path, feed(count=150))
+    sync(tmp_path, feed(150))
     missing = {f"model-{n}": None for n in range(90)}  # 60% of what the last sync saw
 
     with pytest.raises(SyncRefused) as refused:
-        sync(tmp_path, feed(count=150, **missing), day=DAY_2)
+        sync(tmp_path, feed(150, **missing), day=DAY_2)
 
     assert "drop 90 of the 150" in refused.value.run.reason
     assert Offering.objects.listed().count() == 150
@@ -213,7 +215,7 @@ def test_an_exception_half_way_through_leaves_the_database_unchanged(tmp_path, m
         return real_apply(self, entry)
 
     monkeypatch.setattr(catalogue_services.CatalogueWriter, "apply", failing_apply)
-    changed = feed(count=80, **{"o4-mini": {"input_cost_per_token": 9e-07}})
+    changed = feed(80, **{"o4-mini": {"input_cost_per_token": 9e-07}})
 
     with pytest.raises(SyncRefused) as failed:
         sync(tmp_path, changed, day=DAY_2)
