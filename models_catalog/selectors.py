@@ -41,7 +41,12 @@ def model_list(
 def model_header(*, slug: str, published_only: bool = True) -> Model:
     """The model with what its page header and capabilities section show; raises DoesNotExist."""
     queryset = Model.objects.select_related(
-        "provider", "tier", "successor", "reference_offering"
+        "provider",
+        "tier",
+        "successor",
+        "reference_offering",
+        "profile__published_revision",
+        "profile__current_revision",
     ).prefetch_related("capabilities", "offerings__regions")
     if published_only:
         queryset = queryset.published()

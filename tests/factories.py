@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 
 from models_catalog.models import (
     Capability,
@@ -78,14 +78,36 @@ def offering(*, regions: list[str] = (), **fields: Any) -> Offering:  # type: ig
     return created
 
 
-def user(*, staff: bool = False, superuser: bool = False, **fields: Any) -> AbstractUser:
+def user(*, staff: bool = False, superuser: bool = False, **fields: Any) -> User:
     n = next(_counter)
     fields.setdefault("username", f"user{n}")
     fields.setdefault("email", f"user{n}@example.com")
-    created = get_user_model().objects.create_user(
+    created: User = get_user_model().objects.create_user(
         password="a-long-test-password-9",
         is_staff=staff or superuser,
         is_superuser=superuser,
         **fields,
     )
+    return created
+
+
+def group_user(*groups: str, staff: bool = True, **fields: Any) -> User:
+    """A staff user in the given workflow groups (Editors, Reviewers)."""
+    from django.contrib.auth.models import Group
+
+    created = user(staff=staff, **fields)
+    for name in groups:
+        created.groups.add(Group.objects.get(name=name))
+    return created
+
+
+def profile(*, by: User, model: Model | None = None, body: str = "It is fast."):
+    """A model profile with one section, saved as a revision by `by`."""
+    from models_catalog.models import ModelProfile, ProfilePoint, ProfileSection
+
+    created = ModelProfile.objects.create(model=model or globals()["model"]())
+    ProfileSection.objects.create(profile=created, order=0, title="Overview", body=body)
+    ProfilePoint.objects.create(profile=created, kind="strength", text="Cheap")
+    created.authors.add(by)
+    created.record_revision(by=by)
     return created

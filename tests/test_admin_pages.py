@@ -7,11 +7,14 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import models as django_models
 from django.urls import reverse
+from django.utils import timezone
 
+from benchmarks.models import SpeedTarget, SpeedTestRun
 from models_catalog.models import CatalogueChange, Offering
 from pricing.models import HeldPriceChange
 from pricing.services import prices_sync
 from tests import factories
+from tests.benchmarks.conftest import recorded_run
 from tokonomix.site.management.commands.load_demo import PRICE_MAP as DEMO_PRICE_MAP
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +26,7 @@ def one_of_each() -> dict[type[django_models.Model], django_models.Model]:
     run = prices_sync(path=DEMO_PRICE_MAP, as_of=dt.date(2026, 1, 5))
     offering = Offering.objects.get(source_key="o4-mini")
     factories.tier()
-    factories.user()
+    factories.profile(by=factories.group_user("Editors"), model=offering.model)
     Group.objects.create(name="Testers")
     CatalogueChange.objects.create(
         model=offering.model,
@@ -40,6 +43,11 @@ def one_of_each() -> dict[type[django_models.Model], django_models.Model]:
         new_prices={"input": "110"},
         reason="input moved more than 10x",
     )
+    speed_target = SpeedTarget.objects.create(
+        offering=offering, base_url="http://127.0.0.1:8765/v1", api_model="o4-mini"
+    )
+    recorded_run(offering.model, [{"started_at": timezone.now(), "latency_ms": 900.0}])
+    SpeedTestRun.objects.update(target=speed_target)
     instances: dict[type[django_models.Model], django_models.Model] = {}
     for model_class in admin.site._registry:
         instance = model_class._default_manager.first()

@@ -475,3 +475,19 @@ def markdown_html(text: str) -> SafeString:
     from django.utils.safestring import mark_safe  # lazy: keep this module Django-free
 
     return mark_safe(render_markdown_cached(text).html)  # noqa: S308 -- sanitised by nh3
+
+
+def json_ld_script(data: Any) -> SafeString:
+    """A ``<script type="application/ld+json">`` element for structured data (FAQPage...).
+
+    Lives here so this module stays the only one that marks markup safe. The JSON is
+    escaped the way Django's ``json_script`` escapes it (``<``, ``>`` and ``&`` become
+    ``\\u003C`` and friends), so no text inside can close the script element.
+    """
+    from django.utils.html import json_script  # lazy: keep this module Django-free
+    from django.utils.safestring import mark_safe
+
+    element = json_script(data)
+    return mark_safe(  # noqa: S308 -- Django's json_script output, escaped as above
+        element.replace('type="application/json"', 'type="application/ld+json"', 1)
+    )

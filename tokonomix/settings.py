@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "tokonomix.workflow",
     "models_catalog",
     "pricing",
     "benchmarks",
@@ -192,10 +193,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # The whole beat schedule, in one place (Celery's own scheduler; all times UTC).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Scheduled publishing of reviewed content: every five minutes.
+    "publish-due": {
+        "task": "tokonomix.workflow.tasks.publish_due",
+        "schedule": crontab(minute="*/5"),
+    },
     # Weekly price-map sync: Monday 03:00 unless PRICE_SYNC_CRON says otherwise.
     "sync-prices": {
         "task": "pricing.tasks.sync_prices",
         "schedule": _cron("PRICE_SYNC_CRON", default="0 3 * * 1"),
+    },
+    # Weekly speed tests of every enabled target: Tuesday 04:00 unless SPEEDTEST_CRON says.
+    "speed-tests": {
+        "task": "benchmarks.tasks.speedtests_fan_out",
+        "schedule": _cron("SPEEDTEST_CRON", default="0 4 * * 2"),
     },
 }
 
@@ -259,6 +270,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # One line per HTTP request of the SDKs would drown the speed-test logs.
+    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "openai")},
 }
 
 # --- Site ----------------------------------------------------------------------------
@@ -276,6 +289,15 @@ PRICE_MAP_MAX_BYTES = 20 * 1024 * 1024
 # The "typical conversation" every page prices: this many input and output tokens.
 TYPICAL_INPUT_TOKENS: int = _parsed("TYPICAL_INPUT_TOKENS", env.int, 600)
 TYPICAL_OUTPUT_TOKENS: int = _parsed("TYPICAL_OUTPUT_TOKENS", env.int, 200)
+
+# --- Speed tests -------------------------------------------------------------------
+
+# Per request: the whole answer must arrive within SPEEDTEST_TIMEOUT seconds, and the
+# stream may fall silent for at most SPEEDTEST_STALL_TIMEOUT (hidden reasoning is slow).
+SPEEDTEST_TIMEOUT: float = _parsed("SPEEDTEST_TIMEOUT", env.float, 60.0)
+SPEEDTEST_STALL_TIMEOUT: float = _parsed("SPEEDTEST_STALL_TIMEOUT", env.float, 30.0)
+if SPEEDTEST_TIMEOUT <= 0 or SPEEDTEST_STALL_TIMEOUT <= 0:
+    raise ImproperlyConfigured("SPEEDTEST_TIMEOUT and SPEEDTEST_STALL_TIMEOUT must be positive")
 
 # --- API ---------------------------------------------------------------------------
 

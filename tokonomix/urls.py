@@ -7,12 +7,14 @@ from models_catalog.converters import ModelSlugConverter
 
 from . import health
 from .api import api
+from .workflow.views import review_queue
 
 register_converter(ModelSlugConverter, "model")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/review-queue/", review_queue, name="review_queue"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", RedirectView.as_view(url="/en/", permanent=False)),

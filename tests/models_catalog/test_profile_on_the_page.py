@@ -1,0 +1,120 @@
+"""Readers see only published editorial content, with who reviewed it; staff preview drafts."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from models_catalog.models import FAQ
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+class ScriptCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ld_json: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        self._inside = tag == "script" and ("type", "application/ld+json") in attrs
+
+    def handle_data(self, data):
+        if self._inside:
+            self.ld_json.append(data)
+
+    def handle_endtag(self, tag):
+        self._inside = False
+
+
+@pytest.fixture
+def people():
+    return (
+        factories.group_user("Editors", first_name="Eve", last_name="Editor"),
+        factories.group_user("Reviewers", first_name="Rob", last_name="Reviewer"),
+    )
+
+
+def published_profile(people, body="It is **fast**."):
+    editor, reviewer = people
+    model = factories.model(slug="o4-mini", name="o4-mini")
+    profile = factories.profile(by=editor, model=model, body=body)
+    FAQ.objects.create(profile=profile, question="Is it cheap?", answer="Yes, *very*.")
+    profile.record_revision(by=editor)
+    profile.submit(by=editor)
+    profile.approve(by=reviewer)
+    profile.publish(by=reviewer)
+    return profile
+
+
+def test_a_published_profile_shows_with_its_reviewer_and_date(client, people):
+    profile = published_profile(people)
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert "<strong>fast</strong>" in page
+    assert "Cheap" in page  # a strength
+    assert "By Eve Editor" in page
+    approval = profile.published_approval()
+    assert f"Reviewed by Rob Reviewer, {approval.approved_at:%Y-%m-%d}" in page
+
+
+def test_the_faq_carries_faqpage_structured_data(client, people):
+    import json
+
+    published_profile(people)
+
+    parser = ScriptCollector()
+    parser.feed(client.get("/en/models/o4-mini/").content.decode())
+
+    data = json.loads("".join(parser.ld_json))
+    assert data["@type"] == "FAQPage"
+    assert data["mainEntity"][0]["name"] == "Is it cheap?"
+
+
+def test_readers_never_see_unpublished_edits(client, people):
+    editor, _reviewer = people
+    profile = published_profile(people)
+    section = profile.sections.get()
+    section.body = "UNREVIEWED CLAIM"
+    section.save()
+    profile.record_revision(by=editor)
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert "UNREVIEWED CLAIM" not in page
+    assert "<strong>fast</strong>" in page
+
+
+def test_staff_preview_the_working_copy_clearly_marked(client, people):
+    editor, _reviewer = people
+    profile = published_profile(people)
+    section = profile.sections.get()
+    section.body = "Draft wording"
+    section.save()
+    profile.record_revision(by=editor)
+    client.force_login(editor)
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert "Draft wording" in page
+    assert "Preview of the working copy" in page
+
+
+def test_a_draft_profile_is_invisible_to_readers(client, people):
+    editor, _reviewer = people
+    factories.profile(by=editor, model=factories.model(slug="drafty"), body="Secret draft")
+
+    page = client.get("/en/models/drafty/").content.decode()
+
+    assert "Secret draft" not in page
+    assert "No profile published yet" in page
+
+
+def test_markdown_in_a_profile_is_sanitised(client, people):
+    published_profile(people, body="<script>alert(1)</script> [x](javascript:alert(1))")
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "javascript:alert" not in page

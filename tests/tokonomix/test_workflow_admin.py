@@ -1,0 +1,77 @@
+"""The admin side of the workflow: revisions, differences, restore, locking, the queue."""
+
+import pytest
+from django.urls import reverse
+
+from models_catalog.models import ModelProfile
+from tests import factories
+from tokonomix.workflow.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return factories.group_user("Editors")
+
+
+@pytest.fixture
+def item(editor):
+    item = factories.profile(by=editor, body="First <b>words</b>")
+    section = item.sections.get()
+    section.body = "Second words"
+    section.save()
+    item.record_revision(by=editor)
+    return item
+
+
+def test_the_revisions_page_shows_the_difference_between_two_revisions(client, editor, item):
+    client.force_login(editor)
+    url = reverse("admin:models_catalog_modelprofile_revisions", args=[item.pk])
+
+    response = client.get(url, {"a": 1, "b": 2})
+
+    assert response.status_code == 200
+    kinds = dict(response.context["diff"])
+    assert ("removed") in kinds
+    page = response.content.decode()
+    assert "First &lt;b&gt;words&lt;/b&gt;" in page  # escaped, never rendered
+    assert "Second words" in page
+
+
+def test_restoring_from_the_admin_makes_a_new_revision_for_review(client, editor, item):
+    client.force_login(editor)
+    url = reverse("admin:models_catalog_modelprofile_revisions", args=[item.pk])
+
+    client.post(url, {"restore": 1})
+
+    item = ModelProfile.objects.get(pk=item.pk)
+    assert item.current_revision.number == 3
+    assert item.sections.get().body == "First <b>words</b>"
+
+
+def test_content_in_review_opens_read_only_in_the_admin(client, editor, item):
+    item.submit(by=editor)
+    client.force_login(editor)
+    url = reverse("admin:models_catalog_modelprofile_change", args=[item.pk])
+
+    response = client.post(url, {"model": item.model_id})
+
+    assert response.status_code == 403
+    assert ModelProfile.objects.get(pk=item.pk).status == Status.IN_REVIEW
+
+
+def test_the_review_queue_lists_what_waits_for_a_reviewer(client, editor, item):
+    item.submit(by=editor)
+    client.force_login(factories.group_user("Reviewers"))
+
+    response = client.get("/admin/review-queue/")
+
+    assert response.status_code == 200
+    assert [row[1] for row in response.context["waiting"]] == [item]
+
+
+def test_the_review_queue_is_for_staff_only(client):
+    response = client.get("/admin/review-queue/")
+
+    assert response.status_code == 302

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from tokonomix.markdown import json_ld_script, markdown_html
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Markdown through the site's one sanitising renderer."""
+    return markdown_html(text or "")
+
+
+@register.filter
+def json_ld(data: Any) -> SafeString:
+    return json_ld_script(data)
