@@ -384,6 +384,9 @@ class ModelProfile(Reviewable):
     def __str__(self) -> str:
         return f"Profile of {self.model}"
 
+    def evidence_subject(self) -> Model:
+        return self.model
+
     def revision_data(self) -> dict[str, Any]:
         return {
             "model": self.model.slug,

@@ -31,6 +31,7 @@ def profile_context(*, model: Model, preview: bool) -> dict[str, Any]:
         and profile.current_revision_id != profile.published_revision_id,
         "profile_sections": sections,
         "profile_approval": profile.published_approval(),
+        "profile_stale_since": profile.needs_rereview_since(),
         "faq_jsonld": {
             "@context": "https://schema.org",
             "@type": "FAQPage",

@@ -277,6 +277,8 @@ LOGGING = {
 # --- Site ----------------------------------------------------------------------------
 
 SITE_NAME = "Tokonomix"
+# Collects and compares the data reviewed content relies on (prices, speed, capabilities).
+WORKFLOW_EVIDENCE = "tokonomix.site.evidence"
 CATALOGUE_PAGE_SIZE = 24
 
 # --- Prices ---------------------------------------------------------------------------

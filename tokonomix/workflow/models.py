@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 EDITORS_GROUP = "Editors"
@@ -47,6 +48,16 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdrawn from review")
     ARCHIVE = "archive", _("Archived")
     RESTORE = "restore", _("Revision restored")
+
+
+def evidence_collect(subject: Any) -> dict[str, Any]:
+    """Pin the data content relies on (settings.WORKFLOW_EVIDENCE names who collects it)."""
+    return import_string(settings.WORKFLOW_EVIDENCE + ".collect")(subject)
+
+
+def evidence_drift(pinned: dict[str, Any], subject: Any) -> Any:
+    """The date pinned evidence stopped matching the data, or None."""
+    return import_string(settings.WORKFLOW_EVIDENCE + ".drift")(pinned, subject)
 
 
 def content_hash(data: dict[str, Any]) -> str:
@@ -98,6 +109,14 @@ class Approval(models.Model):
     )
     comment = models.TextField(blank=True)
     approved_at = models.DateTimeField(default=timezone.now)
+    evidence = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The data the content relied on when it was approved (prices, speed, "
+            "capabilities), to tell when it has drifted."
+        ),
+    )
 
     class Meta:
         constraints = [
@@ -216,9 +235,17 @@ class Reviewable(models.Model):
     def audit_trail(self) -> models.QuerySet[AuditEntry]:
         return AuditEntry.objects.filter(content_type=self.content_type, object_id=self.pk)
 
-    def needs_rereview_since(self) -> Any:
-        """The date the evidence behind published content changed, or None (verdicts say)."""
+    def evidence_subject(self) -> Any:
+        """What the content is about, for the evidence collector (a catalogue model), or None."""
         return None
+
+    def needs_rereview_since(self) -> Any:
+        """The date the data behind the published content changed since approval, or None."""
+        approval = self.published_approval()
+        subject = self.evidence_subject()
+        if approval is None or subject is None or not approval.evidence:
+            return None
+        return evidence_drift(approval.evidence, subject)
 
     def published_data(self) -> dict[str, Any] | None:
         return self.published_revision.data if self.published_revision else None
@@ -331,6 +358,7 @@ class Reviewable(models.Model):
                 raise PermissionDenied(
                     _("You wrote or edited this revision, so another reviewer must approve it.")
                 )
+            subject = locked.evidence_subject()
             try:
                 with transaction.atomic():
                     Approval.objects.create(
@@ -338,6 +366,7 @@ class Reviewable(models.Model):
                         reviewer=by,
                         revision_author_id=revision.created_by_id,
                         comment=comment,
+                        evidence=evidence_collect(subject) if subject is not None else {},
                     )
             except IntegrityError as error:
                 raise ValidationError(_("This revision has already been approved.")) from error

@@ -1,0 +1,67 @@
+"""The evidence reviewed content relies on: pinned at approval, compared to find drift.
+
+A published profile or verdict "needs re-review" when, since its approval, a price of the
+model's reference offering changed, its 30-day P50 latency moved by more than 30%, or a
+capability flag changed. This module joins pricing, speed and the catalogue, so it lives
+in the site package (the only code that imports every app).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from benchmarks.models import SpeedSummary
+from models_catalog.models import CatalogueChange, Model
+from pricing.models import PricePoint, plain
+
+LATENCY_DRIFT = 0.30
+
+
+def collect(model: Model) -> dict[str, Any]:
+    point = (
+        PricePoint.objects.filter(offering_id=model.reference_offering_id)
+        .in_force_on(timezone.localdate())
+        .first()
+        if model.reference_offering_id
+        else None
+    )
+    summary = SpeedSummary.objects.filter(model=model).first()
+    return {
+        "collected_at": timezone.now().isoformat(),
+        "prices": None
+        if point is None
+        else {
+            "offering": model.reference_offering.source_key if model.reference_offering else "",
+            "effective_from": point.effective_from.isoformat(),
+            "input_per_million": str(plain(point.input_per_million)),
+            "output_per_million": str(plain(point.output_per_million)),
+        },
+        "p50_latency_ms": summary.p50_latency_ms_30d if summary else None,
+        "capabilities": {row.capability: row.supported for row in model.capabilities.all()},
+    }
+
+
+def drift(pinned: dict[str, Any], model: Model) -> dt.date | None:
+    """The earliest date on which the data stopped matching what was pinned, or None."""
+    current = collect(model)
+    dates: list[dt.date] = []
+    if pinned.get("prices") != current["prices"] and current["prices"] is not None:
+        dates.append(dt.date.fromisoformat(current["prices"]["effective_from"]))
+    before, now = pinned.get("p50_latency_ms"), current["p50_latency_ms"]
+    if before and now and abs(now - before) / before > LATENCY_DRIFT:
+        summary = SpeedSummary.objects.get(model=model)
+        dates.append(summary.window_end)
+    if pinned.get("capabilities", {}) != current["capabilities"]:
+        since = dt.datetime.fromisoformat(pinned["collected_at"])
+        change = (
+            CatalogueChange.objects.filter(
+                model=model, field__startswith="capability:", recorded_at__gt=since
+            )
+            .order_by("recorded_at")
+            .first()
+        )
+        dates.append(change.recorded_at.date() if change else timezone.localdate())
+    return min(dates) if dates else None
