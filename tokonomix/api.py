@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from benchmarks.api import router as speed_router
 from models_catalog.api import router as catalogue_router
 from pricing.api import router as pricing_router
 
@@ -14,3 +15,4 @@ api = NinjaAPI(
 )
 api.add_router("/", catalogue_router)
 api.add_router("/", pricing_router)
+api.add_router("/", speed_router)

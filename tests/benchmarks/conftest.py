@@ -64,3 +64,81 @@ def measure(kwargs_for: KwargsFor) -> Measure:
         return asyncio.run(measure_stream(**kwargs_for(model, **overrides)))
 
     return run
+
+
+# --- speed-test app helpers ----------------------------------------------------------
+
+
+@pytest.fixture
+def fast_speedtests(settings: Any) -> None:
+    """Test-sized timeouts for the speed-test service (the stall fault waits for these)."""
+    settings.SPEEDTEST_TIMEOUT = 5.0
+    settings.SPEEDTEST_STALL_TIMEOUT = STALL_TIMEOUT_S
+
+
+def speed_target(*, base_url: str, api_model: str = "fast", **fields: Any) -> Any:
+    from benchmarks.models import SpeedTarget
+    from tests import factories
+
+    if "offering" not in fields:
+        fields["offering"] = factories.offering(
+            model=fields.pop("model", None) or factories.model()
+        )
+    fields.setdefault("samples_per_test", 3)
+    fields.setdefault("max_output_tokens", 50)
+    return SpeedTarget.objects.create(base_url=base_url, api_model=api_model, **fields)
+
+
+def recorded_run(
+    model: Any,
+    samples: list[dict[str, Any]],
+    *,
+    source: str = "scheduled",
+    is_simulated: bool = False,
+    status: str = "completed",
+) -> Any:
+    """A finished run with the given samples, stored as the service would, then aggregated.
+
+    Each sample dict needs ``started_at``; ``latency_ms`` makes it ok, ``status`` a failure.
+    """
+    from django.utils import timezone
+
+    from benchmarks.models import SpeedSample, SpeedTestRun
+    from benchmarks.services import speed_aggregates_recompute
+
+    run = SpeedTestRun.objects.create(
+        model=model,
+        source=source,
+        status=status,
+        base_url="http://127.0.0.1:9/v1",
+        api_model=model.slug,
+        is_simulated=is_simulated,
+        prompt_set="standard",
+        attempt=1,
+        reason="" if status != "skipped" else "environment variable X is not set",
+        started_at=samples[0]["started_at"] if samples else timezone.now(),
+        finished_at=timezone.now() if status not in ("queued", "running") else None,
+    )
+    rows = []
+    for index, sample in enumerate(samples):
+        row = dict(sample)
+        if "latency_ms" in row:
+            row.setdefault("status", "ok")
+            row.setdefault("ttft_ms", row["latency_ms"] / 4)
+            row.setdefault("output_tokens", 100)
+            row.setdefault("http_status", 200)
+        else:
+            row.setdefault("status", "server_error")
+        rows.append(
+            SpeedSample(
+                run=run,
+                model=model,
+                source=source,
+                is_simulated=is_simulated,
+                index=index,
+                **row,
+            )
+        )
+    SpeedSample.objects.bulk_create(rows)
+    speed_aggregates_recompute(model_id=model.pk)
+    return run

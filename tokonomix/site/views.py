@@ -3,8 +3,10 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from benchmarks.sections import speed_context
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
+from models_catalog.sections import profile_context
 from pricing.sections import pricing_context
 
 
@@ -19,5 +21,7 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     except Model.DoesNotExist:
         raise Http404("No such model") from None
     context = {"model": model}
+    context.update(profile_context(model=model, preview=staff_preview))
     context.update(pricing_context(model=model, query=request.GET))
+    context.update(speed_context(model=model))
     return render(request, "site/model_profile.html", context)

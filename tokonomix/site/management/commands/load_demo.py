@@ -7,11 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from models_catalog.models import Model, Tier
+from benchmarks.demo import speed_demo_load
+from models_catalog.models import Model, ModelProfile, Tier
 from pricing.services import SyncRefused, prices_sync
+from tokonomix.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 PRICE_MAP = DEMO_DIR / "price-map.json"
@@ -20,8 +23,20 @@ EDITORIAL = DEMO_DIR / "editorial.json"
 PRICE_MAP_DATE = dt.date(2026, 11, 16)
 
 DEMO_USERS = {
-    "editor": {"username": "demo-editor", "password": "demo-editor-pass-2026"},
-    "reviewer": {"username": "demo-reviewer", "password": "demo-reviewer-pass-2026"},
+    "editor": {
+        "username": "demo-editor",
+        "password": "demo-editor-pass-2026",
+        "first_name": "Dana",
+        "last_name": "Editor",
+        "group": EDITORS_GROUP,
+    },
+    "reviewer": {
+        "username": "demo-reviewer",
+        "password": "demo-reviewer-pass-2026",
+        "first_name": "Remy",
+        "last_name": "Reviewer",
+        "group": REVIEWERS_GROUP,
+    },
 }
 
 
@@ -39,8 +54,10 @@ class Command(BaseCommand):
             tiers = self._tiers(editorial["tiers"])
             updated = self._models(editorial["models"], tiers)
         self.stdout.write(f"Editorial demo data: {updated} models described.")
+        self._speed_demo()
         if settings.DEBUG:
-            self._demo_users()
+            users = self._demo_users()
+            self._demo_profiles(editorial["profiles"], **users)
 
     def _tiers(self, rows: list[dict[str, Any]]) -> dict[str, Tier]:
         tiers = {}
@@ -72,16 +89,56 @@ class Command(BaseCommand):
                 model.peers.set(Model.objects.filter(slug__in=row["peers"]))
         return len(rows)
 
-    def _demo_users(self) -> None:
+    def _speed_demo(self) -> None:
+        """Simulated speed history for a few models (labelled simulated on every page)."""
+        loaded = speed_demo_load()
+        self.stdout.write(f"Simulated speed data: {len(loaded)} models ({', '.join(loaded)}).")
+
+    def _demo_users(self) -> dict[str, Any]:
         """Debug only: two staff accounts to try the editorial workflow with."""
         User = get_user_model()
+        users = {}
         for role, account in DEMO_USERS.items():
             user, created = User.objects.get_or_create(
-                username=account["username"], defaults={"is_staff": True}
+                username=account["username"],
+                defaults={
+                    "is_staff": True,
+                    "first_name": account["first_name"],
+                    "last_name": account["last_name"],
+                },
             )
             if created:
                 user.set_password(account["password"])
                 user.save()
+            user.groups.add(Group.objects.get(name=account["group"]))
+            users[role] = user
             self.stdout.write(
                 f"Demo {role}: sign in at /admin/ as {account['username']} / {account['password']}"
             )
+        return users
+
+    def _demo_profiles(self, rows: dict[str, Any], *, editor: Any, reviewer: Any) -> None:
+        """Profiles written by the demo editor and approved by the demo reviewer, through
+        the real workflow; a profile that already exists is left to the editors."""
+        for slug, row in rows.items():
+            model = Model.objects.get(slug=slug)
+            if ModelProfile.objects.filter(model=model).exists():
+                continue
+            with transaction.atomic():
+                profile = ModelProfile.objects.create(model=model)
+                profile.authors.add(editor)
+                profile.apply_revision_data(
+                    {
+                        "authors": [{"username": editor.username}],
+                        "sections": row["sections"],
+                        "strengths": row["strengths"],
+                        "weaknesses": row["weaknesses"],
+                        "faqs": row["faqs"],
+                        "illustrations": [],
+                    }
+                )
+                profile.record_revision(by=editor)
+                profile.submit(by=editor)
+                profile.approve(by=reviewer, comment="Demo data, checked against the price map.")
+                profile.publish(by=reviewer)
+            self.stdout.write(f"Published the demo profile of {model.name}.")

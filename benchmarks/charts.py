@@ -1,0 +1,81 @@
+"""Plotly figure data for speed and availability (plain dicts: plotly.js draws them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .models import SpeedDaily
+
+LAYOUT: dict[str, Any] = {
+    "margin": {"l": 55, "r": 10, "t": 10, "b": 40},
+    "xaxis": {"type": "date"},
+    "legend": {"orientation": "h", "y": -0.2},
+    "height": 300,
+}
+
+
+def _line(days: Sequence[SpeedDaily], attribute: str, name: str, unit: str) -> dict[str, Any]:
+    points = [(d.day.isoformat(), getattr(d, attribute)) for d in days]
+    points = [(x, y) for x, y in points if y is not None]
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": [x for x, _ in points],
+        "y": [round(y, 1) for _, y in points],
+        "hovertemplate": "%{x}: %{y} " + unit + "<extra>" + name + "</extra>",
+    }
+
+
+def _figure(data: list[dict[str, Any]], y_title: str, **yaxis: Any) -> dict[str, Any]:
+    data = [trace for trace in data if trace["x"]]
+    layout = {**LAYOUT, "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", **yaxis}}
+    return {"data": data, "layout": layout}
+
+
+def latency_figure(days: Sequence[SpeedDaily], *, simulated: bool) -> dict[str, Any]:
+    """Daily P50 and P95 of end-to-end latency and of time to first token."""
+    suffix = " (simulated)" if simulated else ""
+    return _figure(
+        [
+            _line(days, "p50_latency_ms", f"Latency P50{suffix}", "ms"),
+            _line(days, "p95_latency_ms", f"Latency P95{suffix}", "ms"),
+            _line(days, "p50_ttft_ms", f"TTFT P50{suffix}", "ms"),
+            _line(days, "p95_ttft_ms", f"TTFT P95{suffix}", "ms"),
+        ],
+        "milliseconds",
+    )
+
+
+def tokens_per_second_figure(days: Sequence[SpeedDaily], *, simulated: bool) -> dict[str, Any]:
+    """Daily median decode speed and output tokens per end-to-end second."""
+    suffix = " (simulated)" if simulated else ""
+    return _figure(
+        [
+            _line(days, "median_decode_tps", f"Decode speed{suffix}", "tok/s"),
+            _line(days, "median_e2e_tps", f"Output tokens per end-to-end second{suffix}", "tok/s"),
+        ],
+        "tokens per second",
+    )
+
+
+def availability_figure(days: Sequence[SpeedDaily], *, simulated: bool) -> dict[str, Any]:
+    """One bar per measured day: the share of requests that succeeded."""
+    suffix = " (simulated)" if simulated else ""
+    measured = [d for d in days if d.availability is not None]
+    return _figure(
+        [
+            {
+                "type": "bar",
+                "name": f"Availability{suffix}",
+                "x": [d.day.isoformat() for d in measured],
+                "y": [round((d.availability or 0) * 100, 1) for d in measured],
+                "customdata": [[d.ok_samples, d.ok_samples + d.failed_samples] for d in measured],
+                "hovertemplate": "%{x}: %{y}% (%{customdata[0]} of %{customdata[1]} ok)"
+                "<extra></extra>",
+            }
+        ],
+        "% of requests ok",
+        range=[0, 100],
+    )

@@ -1,0 +1,137 @@
+"""The four speed sections of a model page: with data, simulated, and empty."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from benchmarks.models import SpeedTestRun
+from benchmarks.sections import speed_context
+from tests import factories
+
+from .conftest import recorded_run
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = ("Speed analysis", "Tokens per second", "Availability", "Last automated test")
+CHART_IDS = ("speed-latency-chart-data", "speed-tps-chart-data", "speed-availability-chart-data")
+
+
+def history(model, *, days: int, simulated: bool = False) -> None:  # type: ignore[no-untyped-def]
+    for day in range(days, 0, -1):
+        at = timezone.now() - dt.timedelta(days=day)
+        recorded_run(
+            model,
+            [
+                {"started_at": at, "latency_ms": 1000.0 + 10 * i, "decode_tokens_per_second": 90.0}
+                for i in range(5)
+            ]
+            + [{"started_at": at, "status": "timeout", "error": "no data for 30 s"}],
+            is_simulated=simulated,
+        )
+
+
+def section(page: str, section_id: str) -> str:
+    match = re.search(rf'<section id="{section_id}".*?</section>', page, re.S)
+    assert match, section_id
+    return match.group(0)
+
+
+def test_a_measured_model_shows_all_four_sections_with_dated_figures_and_charts(client) -> None:  # type: ignore[no-untyped-def]
+    model = factories.model(slug="o4-mini", name="o4-mini")
+    history(model, days=10)
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    for title in SECTIONS:
+        assert title in page
+    for chart_id in CHART_IDS:
+        assert f'data-chart="{chart_id}"' in page
+        assert f'id="{chart_id}"' in page
+    today = timezone.now().date().isoformat()
+    assert f"Last 30 days to {today}" in page
+    assert "1,020 ms" in page  # the 30-day P50 of 1000..1040
+    assert "linear interpolation" in page
+    assert "(output tokens \N{MINUS SIGN} 1)" in section(page, "tokens-per-second")
+    assert "83.3%" in section(page, "availability")
+    assert "1 / 6 runs" in section(page, "last-test")
+    assert "No measurements yet" not in page
+    assert "simulated" not in page.lower().replace("tokonomix simulator", "")
+
+
+def test_simulated_figures_say_so_in_every_section(client) -> None:  # type: ignore[no-untyped-def]
+    model = factories.model(slug="sim-model")
+    history(model, days=3, simulated=True)
+
+    page = client.get("/en/models/sim-model/").content.decode()
+
+    for section_id in ("speed", "tokens-per-second", "availability", "last-test"):
+        assert "simulated" in section(page, section_id).lower(), section_id
+    latency = json.loads(
+        re.search(r'id="speed-latency-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+    )
+    assert all("(simulated)" in trace["name"] for trace in latency["data"])
+
+
+def test_fewer_than_20_samples_are_marked_preliminary(client) -> None:  # type: ignore[no-untyped-def]
+    model = factories.model(slug="young-model")
+    history(model, days=2)  # 10 successful samples
+
+    page = client.get("/en/models/young-model/").content.decode()
+
+    assert "preliminary" in section(page, "speed")
+
+
+def test_a_model_without_samples_shows_the_empty_states(client) -> None:  # type: ignore[no-untyped-def]
+    factories.model(slug="unmeasured")
+
+    page = client.get("/en/models/unmeasured/").content.decode()
+
+    for section_id in ("speed", "tokens-per-second", "availability", "last-test"):
+        assert "No measurements yet." in section(page, section_id), section_id
+    for chart_id in CHART_IDS:
+        assert chart_id not in page
+
+
+def test_speed_context_takes_the_same_queries_whatever_the_history(
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    short = factories.model()
+    long = factories.model()
+    history(short, days=1)
+    history(long, days=40)
+
+    with django_assert_num_queries(2):
+        speed_context(model=short)
+    with django_assert_num_queries(2):
+        context = speed_context(model=long)
+    assert len(context["speed"].days) == 40
+    unmeasured = factories.model()
+    with django_assert_num_queries(1):
+        speed_context(model=unmeasured)
+
+
+def test_load_demo_measures_o4_mini_and_leaves_some_models_empty_and_is_idempotent(
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    runs = SpeedTestRun.objects.count()
+    assert SpeedTestRun.objects.filter(is_simulated=False).count() == 0
+
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert SpeedTestRun.objects.count() == runs
+    page = client.get("/en/models/o4-mini/").content.decode()
+    for title in SECTIONS:
+        assert title in page
+    for chart_id in CHART_IDS:
+        assert f'id="{chart_id}"' in page
+    assert "No measurements yet" not in page
+    assert "simulated" in section(page, "last-test").lower()
+    empty = client.get("/en/models/gpt-5/").content.decode()
+    assert empty.count("No measurements yet.") == 4
