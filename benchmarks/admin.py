@@ -6,7 +6,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import SpeedSample, SpeedTarget, SpeedTestRun
+from tokonomix.workflow.admin import ReviewableAdmin
+
+from .models import EvaluationScore, SpeedSample, SpeedTarget, SpeedTestRun, Verdict
 from .presets import PRESETS
 from .services import speedtests_schedule
 
@@ -161,3 +163,52 @@ class SpeedSampleAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["model"]
     search_fields = ["model__name", "error"]
     date_hierarchy = "started_at"
+
+
+@admin.register(Verdict)
+class VerdictAdmin(ReviewableAdmin):
+    list_display = ["headline", "model", "date", "status", "published_at", "auto_drafted"]
+    list_filter = ["status", "date"]
+    list_select_related = ["model"]
+    search_fields = ["headline", "model__name", "model__slug"]
+    autocomplete_fields = ["model"]
+    fields = [
+        "model",
+        "date",
+        "headline",
+        "body",
+        "highlights",
+        "quality_score",
+        "status",
+        "published_at",
+        "publish_at",
+        "review_summary",
+    ]
+
+    @admin.display(boolean=True, description=_("opened by a sync"))
+    def auto_drafted(self, obj: Verdict) -> bool:
+        return bool(obj.auto_draft_key)
+
+
+@admin.register(EvaluationScore)
+class EvaluationScoreAdmin(ReviewableAdmin):
+    list_display = ["model", "suite", "metric", "language", "value", "unit", "date", "status"]
+    list_filter = ["status", "suite"]
+    list_select_related = ["model"]
+    search_fields = ["suite", "metric", "model__name", "model__slug"]
+    autocomplete_fields = ["model"]
+    fields = [
+        "model",
+        "suite",
+        "metric",
+        "value",
+        "unit",
+        "language",
+        "date",
+        "source_url",
+        "notes",
+        "status",
+        "published_at",
+        "publish_at",
+        "review_summary",
+    ]

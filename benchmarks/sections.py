@@ -8,7 +8,7 @@ from typing import Any
 from models_catalog.models import Model
 
 from .charts import availability_figure, latency_figure, tokens_per_second_figure
-from .selectors import PRELIMINARY_BELOW, model_speed
+from .selectors import PRELIMINARY_BELOW, model_speed, published_verdicts, score_snapshot
 from .stats import PERCENTILE_METHOD
 
 
@@ -33,3 +33,11 @@ def speed_context(*, model: Model) -> dict[str, Any]:
         }
     )
     return context
+
+
+def opinion_context(*, model: Model) -> dict[str, Any]:
+    """The verdicts and the evaluation-score snapshot sections."""
+    return {
+        "verdicts": published_verdicts(model=model),
+        "score_rows": score_snapshot(model=model),
+    }

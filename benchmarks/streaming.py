@@ -424,6 +424,14 @@ async def _measure(
     )
 
 
+def _closed_keep_alive(result: SampleResult) -> bool:
+    return (
+        result.status is SampleStatus.CONNECTION_ERROR
+        and result.http_status is None
+        and "without sending a response" in result.error
+    )
+
+
 async def measure_stream(
     *,
     base_url: str,
@@ -490,6 +498,10 @@ async def measure_series(
             await _measure(client, max_tokens=min(max_tokens, WARMUP_MAX_TOKENS), **common)
         for index in range(samples):
             result = await _measure(client, max_tokens=max_tokens, **common)
+            if _closed_keep_alive(result):
+                # The server had closed the kept-alive connection before this request:
+                # no response, nothing timed. One fresh try is not a retry inside a timing.
+                result = await _measure(client, max_tokens=max_tokens, **common)
             results.append(result)
             if on_sample is not None:
                 outcome = on_sample(result)

@@ -16,6 +16,7 @@ from .services import (
     speedtest_fail,
     speedtests_schedule,
 )
+from .verdicts import verdicts_draft_for_sync
 
 
 @shared_task(name="benchmarks.tasks.speedtests_fan_out")
@@ -42,3 +43,9 @@ def run_speedtest(run_id: int) -> dict[str, object]:
         speedtest_fail(run_id=run_id, reason="the test ran past the task's time limit")
         raise
     return {"run": run.pk, "status": run.status, "ok": run.ok_samples, "errors": run.error_samples}
+
+
+@shared_task(name="benchmarks.tasks.open_verdict_drafts")
+def open_verdict_drafts(sync_run_id: int) -> list[int]:
+    """After a price sync: draft verdicts for the published models it changed."""
+    return [verdict.pk for verdict in verdicts_draft_for_sync(sync_run_id=sync_run_id)]

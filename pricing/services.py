@@ -8,11 +8,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from models_catalog.models import Offering
 from models_catalog.services import CatalogueWriter
@@ -111,7 +114,20 @@ def prices_sync(
         run.save()
     if run.outcome in {SyncRun.Outcome.REFUSED, SyncRun.Outcome.FAILED}:
         raise SyncRefused(run)
+    if run.outcome == SyncRun.Outcome.APPLIED:
+        _follow_up(run)
     return run
+
+
+def _follow_up(run: SyncRun) -> None:
+    """Hand the applied run to the tasks settings.PRICE_SYNC_FOLLOW_UPS names (drafting
+    verdicts...), by dotted path, so pricing imports none of the apps that follow it."""
+    for path in settings.PRICE_SYNC_FOLLOW_UPS:
+        transaction.on_commit(partial(_send, import_string(path), run.pk))
+
+
+def _send(task: Any, run_id: int) -> None:
+    task.delay(run_id)
 
 
 def _sync(

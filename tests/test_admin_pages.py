@@ -9,7 +9,7 @@ from django.db import models as django_models
 from django.urls import reverse
 from django.utils import timezone
 
-from benchmarks.models import SpeedTarget, SpeedTestRun
+from benchmarks.models import EvaluationScore, SpeedTarget, SpeedTestRun, Verdict
 from models_catalog.models import CatalogueChange, Offering
 from pricing.models import HeldPriceChange
 from pricing.services import prices_sync
@@ -48,6 +48,15 @@ def one_of_each() -> dict[type[django_models.Model], django_models.Model]:
     )
     recorded_run(offering.model, [{"started_at": timezone.now(), "latency_ms": 900.0}])
     SpeedTestRun.objects.update(target=speed_target)
+    editor = factories.group_user("Editors")
+    for content in (
+        Verdict(model=offering.model, date=run.as_of, headline="A verdict"),
+        EvaluationScore(
+            model=offering.model, suite="MMLU", metric="accuracy", value=80, date=run.as_of
+        ),
+    ):
+        content.save()
+        content.record_revision(by=editor)
     instances: dict[type[django_models.Model], django_models.Model] = {}
     for model_class in admin.site._registry:
         instance = model_class._default_manager.first()

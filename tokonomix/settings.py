@@ -288,6 +288,8 @@ PRICE_MAP_URL: str = env.str("PRICE_MAP_URL", default="")
 PRICE_MAP_CONNECT_TIMEOUT: float = _parsed("PRICE_MAP_CONNECT_TIMEOUT", env.float, 10.0)
 PRICE_MAP_DEADLINE: float = _parsed("PRICE_MAP_DEADLINE", env.float, 120.0)
 PRICE_MAP_MAX_BYTES = 20 * 1024 * 1024
+# Tasks given each applied sync run's id: drafting verdicts for changed published models.
+PRICE_SYNC_FOLLOW_UPS = ["benchmarks.tasks.open_verdict_drafts"]
 # The "typical conversation" every page prices: this many input and output tokens.
 TYPICAL_INPUT_TOKENS: int = _parsed("TYPICAL_INPUT_TOKENS", env.int, 600)
 TYPICAL_OUTPUT_TOKENS: int = _parsed("TYPICAL_OUTPUT_TOKENS", env.int, 200)

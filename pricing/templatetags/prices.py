@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 
@@ -8,6 +8,9 @@ register = template.Library()
 
 
 @register.filter
-def usd(value: Decimal | None) -> str:
-    """$1.10, $0.0015, or an em dash when there is no price."""
-    return format_usd(value)
+def usd(value: Decimal | str | None) -> str:
+    """$1.10, $0.0015, or an em dash when there is no price (a missing variable is "")."""
+    try:
+        return format_usd(None if value is None or value == "" else Decimal(value))
+    except InvalidOperation:
+        return format_usd(None)

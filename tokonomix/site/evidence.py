@@ -44,9 +44,11 @@ def collect(model: Model) -> dict[str, Any]:
     }
 
 
-def drift(pinned: dict[str, Any], model: Model) -> dt.date | None:
+def drift(
+    pinned: dict[str, Any], model: Model, current: dict[str, Any] | None = None
+) -> dt.date | None:
     """The earliest date on which the data stopped matching what was pinned, or None."""
-    current = collect(model)
+    current = current or collect(model)
     dates: list[dt.date] = []
     if pinned.get("prices") != current["prices"] and current["prices"] is not None:
         dates.append(dt.date.fromisoformat(current["prices"]["effective_from"]))

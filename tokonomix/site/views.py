@@ -3,7 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from benchmarks.sections import speed_context
+from benchmarks.sections import opinion_context, speed_context
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
 from models_catalog.sections import profile_context
@@ -24,4 +24,5 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(profile_context(model=model, preview=staff_preview))
     context.update(pricing_context(model=model, query=request.GET))
     context.update(speed_context(model=model))
+    context.update(opinion_context(model=model))
     return render(request, "site/model_profile.html", context)

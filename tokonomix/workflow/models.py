@@ -55,9 +55,10 @@ def evidence_collect(subject: Any) -> dict[str, Any]:
     return import_string(settings.WORKFLOW_EVIDENCE + ".collect")(subject)
 
 
-def evidence_drift(pinned: dict[str, Any], subject: Any) -> Any:
-    """The date pinned evidence stopped matching the data, or None."""
-    return import_string(settings.WORKFLOW_EVIDENCE + ".drift")(pinned, subject)
+def evidence_drift(pinned: dict[str, Any], subject: Any, current: Any = None) -> Any:
+    """The date pinned evidence stopped matching the data, or None. Pass `current`
+    (from evidence_collect) when comparing several items about the same subject."""
+    return import_string(settings.WORKFLOW_EVIDENCE + ".drift")(pinned, subject, current)
 
 
 def content_hash(data: dict[str, Any]) -> str:
@@ -239,13 +240,13 @@ class Reviewable(models.Model):
         """What the content is about, for the evidence collector (a catalogue model), or None."""
         return None
 
-    def needs_rereview_since(self) -> Any:
+    def needs_rereview_since(self, approval: Approval | None = None, current: Any = None) -> Any:
         """The date the data behind the published content changed since approval, or None."""
-        approval = self.published_approval()
+        approval = approval or self.published_approval()
         subject = self.evidence_subject()
         if approval is None or subject is None or not approval.evidence:
             return None
-        return evidence_drift(approval.evidence, subject)
+        return evidence_drift(approval.evidence, subject, current)
 
     def published_data(self) -> dict[str, Any] | None:
         return self.published_revision.data if self.published_revision else None
