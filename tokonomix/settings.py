@@ -307,3 +307,5 @@ if SPEEDTEST_TIMEOUT <= 0 or SPEEDTEST_STALL_TIMEOUT <= 0:
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 100
+# The API's throttles and tokonomix.ratelimit read client addresses behind this many proxies.
+NINJA_NUM_PROXIES = NUM_PROXIES
