@@ -97,7 +97,8 @@ def group_user(*groups: str, staff: bool = True, **fields: Any) -> User:
 
     created = user(staff=staff, **fields)
     for name in groups:
-        created.groups.add(Group.objects.get(name=name))
+        # get_or_create: transactional tests flush the groups the data migration made.
+        created.groups.add(Group.objects.get_or_create(name=name)[0])
     return created
 
 
