@@ -29,9 +29,11 @@ __all__ = [
     "OutputLimitParam",
     "SampleResult",
     "SampleStatus",
+    "StreamedAnswer",
     "measure_series",
     "measure_series_sync",
     "measure_stream",
+    "measure_stream_text",
     "scrub_secrets",
 ]
 
@@ -332,6 +334,7 @@ async def _measure(
     timeout_s: float,
     stall_timeout_s: float,
     output_limit_param: OutputLimitParam,
+    collector: _TextCollector | None = None,
 ) -> SampleResult:
     started_at = datetime.now(UTC)
     http_status: int | None = None
@@ -380,9 +383,13 @@ async def _measure(
                             last_token = end = now
                             if content and first_answer is None:
                                 first_answer = now
+                            if content and collector is not None:
+                                collector.add(content)
                     if chunk.usage is not None:
                         usage = chunk.usage
                         end = now
+                        if collector is not None:
+                            collector.prompt_tokens = _as_int(getattr(usage, "prompt_tokens", None))
     except _EXPECTED_ERRORS as exc:
         return failed(_classify(exc, http_status, timeout_s, stall_timeout_s))
     finally:
@@ -424,6 +431,46 @@ async def _measure(
     )
 
 
+class _TextCollector:
+    """Gathers the answer text of one stream beside its timing (for the testbench)."""
+
+    def __init__(self, on_text: Callable[[str], object] | None, max_chars: int) -> None:
+        self.parts: list[str] = []
+        self.chars = 0
+        self.prompt_tokens: int | None = None
+        self._on_text = on_text
+        self._max_chars = max_chars
+
+    def add(self, content: str) -> None:
+        # A server that ignores max_tokens must not fill the memory: keep a bounded prefix.
+        room = self._max_chars - self.chars
+        if room <= 0:
+            return
+        content = content[:room]
+        self.parts.append(content)
+        self.chars += len(content)
+        if self._on_text is not None:
+            self._on_text(content)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamedAnswer:
+    """A timed request together with the answer it streamed and the prompt's token count.
+
+    ``prompt_tokens`` comes from the usage chunk (None when the server did not report it);
+    ``text`` is the answer content (not hidden reasoning), also when the request failed
+    part-way.
+    """
+
+    sample: SampleResult
+    text: str
+    prompt_tokens: int | None
+
+
 def _closed_keep_alive(result: SampleResult) -> bool:
     return (
         result.status is SampleStatus.CONNECTION_ERROR
@@ -458,6 +505,43 @@ async def measure_stream(
         )
     finally:
         await client.close()
+
+
+async def measure_stream_text(
+    *,
+    base_url: str,
+    api_model: str,
+    api_key: str,
+    messages: list[dict[str, Any]],
+    max_tokens: int,
+    timeout_s: float = 60.0,
+    stall_timeout_s: float = 15.0,
+    output_limit_param: OutputLimitParam = "max_tokens",
+    on_text: Callable[[str], object] | None = None,
+    max_chars: int = 100_000,
+) -> StreamedAnswer:
+    """measure_stream that also keeps the answer: ``on_text`` gets each piece as it arrives.
+
+    The timing is measured exactly as measure_stream does; ``on_text`` is called inside
+    the read loop, so it must be quick (append to a buffer; never touch a database).
+    """
+    collector = _TextCollector(on_text, max_chars)
+    client = _make_client(base_url, api_key, timeout_s, stall_timeout_s)
+    try:
+        sample = await _measure(
+            client,
+            api_model=api_model,
+            api_key=api_key,
+            messages=messages,
+            max_tokens=max_tokens,
+            timeout_s=timeout_s,
+            stall_timeout_s=stall_timeout_s,
+            output_limit_param=output_limit_param,
+            collector=collector,
+        )
+    finally:
+        await client.close()
+    return StreamedAnswer(sample=sample, text=collector.text, prompt_tokens=collector.prompt_tokens)
 
 
 async def measure_series(

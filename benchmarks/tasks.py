@@ -16,6 +16,7 @@ from .services import (
     speedtest_fail,
     speedtests_schedule,
 )
+from .testbench import testbench_execute, testbench_fail
 from .verdicts import verdicts_draft_for_sync
 
 
@@ -49,3 +50,17 @@ def run_speedtest(run_id: int) -> dict[str, object]:
 def open_verdict_drafts(sync_run_id: int) -> list[int]:
     """After a price sync: draft verdicts for the published models it changed."""
     return [verdict.pk for verdict in verdicts_draft_for_sync(sync_run_id=sync_run_id)]
+
+
+@shared_task(name="benchmarks.tasks.run_testbench")
+def run_testbench(run_id: int) -> dict[str, object]:
+    """One live-testbench run: every model at once. A second delivery finds it claimed.
+
+    No automatic retry: a retried run would spend the reader's money twice.
+    """
+    try:
+        run = testbench_execute(run_id=run_id)
+    except SoftTimeLimitExceeded:
+        testbench_fail(run_id=run_id, reason="the run went past the task's time limit")
+        raise
+    return {"run": str(run.public_id), "status": run.status}
