@@ -1,19 +1,161 @@
 """Pages that join every app. Each app renders its own sections from its own selectors."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from __future__ import annotations
 
+import csv
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from benchmarks.models import SPEED_SOURCES
 from benchmarks.sections import opinion_context, speed_context
+from benchmarks.selectors import PRELIMINARY_BELOW, speed_leaderboard
+from benchmarks.stats import PERCENTILE_METHOD
 from models_catalog import selectors as catalogue
-from models_catalog.models import Model
+from models_catalog.models import Model, Provider, UseCase
 from models_catalog.sections import profile_context
 from pricing.sections import pricing_context
+from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
+from tokonomix.pagecache import cache_page_for_readers
+from tokonomix.workflow.models import evidence_collect
+
+from . import selectors
+from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, LeaderboardForm, SearchForm
+
+LEADERBOARD_PAGE_SIZE = 50
 
 
+def _leaderboard(request: HttpRequest) -> tuple[LeaderboardForm, list[selectors.LeaderboardRow]]:
+    """The form and the rows its valid fields select; invalid fields are ignored, and shown."""
+    form = LeaderboardForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    rows = selectors.leaderboard(as_of=timezone.localdate(), **form.filters())
+    return form, rows
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@cache_page_for_readers
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("models_catalog:model_list")
+    form, rows = _leaderboard(request)
+    page = Paginator(rows, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = _query_without(request, "page")
+    return render(
+        request,
+        "site/home.html",
+        {
+            "form": form,
+            "page": page,
+            "row_count": len(rows),
+            "query": query,
+            "sort_query": _query_without(request, "page", "sort"),
+            "current_sort": form.filters()["sort"],
+            "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
+            "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
+            "as_of": timezone.localdate(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
+LEADERBOARD_FIELDS = [
+    "slug",
+    "name",
+    "provider",
+    "tier",
+    "offered_in_eu",
+    "price_offering",
+    "price_effective_from",
+    "input_per_million_usd",
+    "output_per_million_usd",
+    "typical_conversation_usd",
+    "speed_window_end",
+    "speed_last_measured_at",
+    "speed_simulated",
+    "p50_latency_ms_30d",
+    "median_decode_tokens_per_second_30d",
+    "availability_30d",
+]
+
+
+def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
+    def text(value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return None if value is None else str(value)
+
+    return {
+        "slug": row.model.slug,
+        "name": row.model.name,
+        "provider": row.model.provider.name,
+        "tier": row.model.tier.label if row.model.tier else None,
+        "offered_in_eu": row.offered_in_eu,
+        "price_offering": row.price.offering.source_key if row.price else None,
+        "price_effective_from": text(row.price_date),
+        "input_per_million_usd": text(row.input_price),
+        "output_per_million_usd": text(row.output_price),
+        "typical_conversation_usd": text(row.typical_cost),
+        "speed_window_end": text(row.speed_window_end),
+        "speed_last_measured_at": row.speed_last_measured.isoformat()
+        if row.speed_last_measured
+        else None,
+        "speed_simulated": row.speed_simulated if row.speed else None,
+        "p50_latency_ms_30d": row.p50_latency_ms,
+        "median_decode_tokens_per_second_30d": row.tokens_per_second,
+        "availability_30d": row.availability,
+    }
+
+
+def _download_errors(form: LeaderboardForm) -> dict[str, list[str]]:
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+def leaderboard_csv(request: HttpRequest) -> HttpResponse:
+    form, rows = _leaderboard(request)
+    if form.errors:
+        return JsonResponse({"errors": _download_errors(form)}, status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tokonomix-leaderboard.csv"'
+    writer = csv.DictWriter(response, fieldnames=LEADERBOARD_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        record = _leaderboard_record(row)
+        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+    return response
+
+
+def leaderboard_json(request: HttpRequest) -> HttpResponse:
+    form, rows = _leaderboard(request)
+    if form.errors:
+        return JsonResponse({"errors": _download_errors(form)}, status=400)
+    return JsonResponse(
+        {
+            "as_of": timezone.localdate().isoformat(),
+            "typical_conversation": {
+                "input_tokens": settings.TYPICAL_INPUT_TOKENS,
+                "output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
+            },
+            "speed_figures": "last 30 days to speed_window_end",
+            "models": [_leaderboard_record(row) for row in rows],
+        }
+    )
+
+
+@cache_page_for_readers
 def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     staff_preview = request.user.is_staff
     try:
@@ -21,8 +163,166 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     except Model.DoesNotExist:
         raise Http404("No such model") from None
     context = {"model": model}
-    context.update(profile_context(model=model, preview=staff_preview))
+    # Read once for the profile's and the verdicts' "needs re-review" dates.
+    current = evidence_collect(model)
+    context.update(profile_context(model=model, preview=staff_preview, current=current))
     context.update(pricing_context(model=model, query=request.GET))
     context.update(speed_context(model=model))
-    context.update(opinion_context(model=model))
+    context.update(opinion_context(model=model, current=current))
     return render(request, "site/model_profile.html", context)
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    form = CompareForm(request.GET or None)
+    slugs: list[str] = form.cleaned_data["models"] if form.is_bound and form.is_valid() else []
+    added = request.GET.get("add", "").strip().lower()
+    if form.is_bound and not form.errors and added:
+        # The add form keeps the URL canonical, so what the reader sees is what they share.
+        if added not in slugs and len(slugs) < MAX_COMPARED:
+            slugs.append(added)
+        return redirect(f"{reverse('site:compare')}?{urlencode({'models': ','.join(slugs)})}")
+    today = timezone.localdate()
+    columns = selectors.compare(slugs=slugs, as_of=today) if slugs else []
+    found = {column.model.slug for column in columns}
+    unknown = [slug for slug in slugs if slug not in found]
+    messages: list[str] = []
+    if unknown:
+        messages.append(
+            "No published model is called " + ", ".join(f"“{slug}”" for slug in unknown) + "."
+        )
+    if form.is_bound and not form.errors and len(columns) < MIN_COMPARED:
+        messages.append(f"Pick at least {MIN_COMPARED} models to compare (up to {MAX_COMPARED}).")
+    removal_links = [
+        {
+            "model": column.model,
+            "url": reverse("site:compare")
+            + "?"
+            + urlencode({"models": ",".join(c.model.slug for c in columns if c is not column)}),
+        }
+        for column in columns
+    ]
+    choices = Model.objects.published().exclude(slug__in=found).order_by("name")
+    # Picking one model is a step in building a comparison, not an error; bad slugs are.
+    bad = bool(form.errors or unknown)
+    return render(
+        request,
+        "site/compare.html",
+        {
+            "form": form,
+            "columns": columns if len(columns) >= MIN_COMPARED else [],
+            "picked": columns,
+            "removal_links": removal_links,
+            "choices": choices if len(columns) < MAX_COMPARED else [],
+            "current": ",".join(c.model.slug for c in columns),
+            "compare_messages": messages,
+            "max_compared": MAX_COMPARED,
+            "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
+            "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
+            "as_of": today,
+        },
+        status=400 if bad else 200,
+    )
+
+
+def provider_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/provider_list.html", {"providers": selectors.provider_list()})
+
+
+def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        provider, rows = selectors.provider_page(slug=slug, as_of=timezone.localdate())
+    except Provider.DoesNotExist:
+        raise Http404("No such provider") from None
+    return render(request, "site/provider_detail.html", {"provider": provider, "rows": rows})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
+    results = selectors.search(text=text) if text else None
+    return render(
+        request,
+        "site/search.html",
+        {"form": form, "q": text, "results": results},
+        status=400 if form.errors else 200,
+    )
+
+
+SPEED_SORTS = {"latency": "P50 latency", "tps": "Tokens per second", "availability": "Availability"}
+
+
+def speed_board(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "latency")
+    status = 200
+    if sort not in SPEED_SORTS:
+        sort, status = "latency", 400
+    rows = selectors.sort_rows(
+        [
+            selectors.LeaderboardRow(model=summary.model, price=None, speed=summary)
+            for summary in speed_leaderboard()
+        ],
+        sort=sort,
+    )
+    return render(
+        request,
+        "site/speed_board.html",
+        {
+            "rows": rows,
+            "sort": sort,
+            "sorts": SPEED_SORTS,
+            "bad_sort": status == 400,
+            "preliminary_below": PRELIMINARY_BELOW,
+        },
+        status=status,
+    )
+
+
+def _cron_text(schedule: Any) -> str:
+    """A crontab as its five fields (minute hour day-of-month month day-of-week), UTC."""
+    fields = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+    return " ".join(str(getattr(schedule, f"_orig_{name}", "?")) for name in fields)
+
+
+def methodology(request: HttpRequest) -> HttpResponse:
+    beat = settings.CELERY_BEAT_SCHEDULE
+    return render(
+        request,
+        "site/methodology.html",
+        {
+            "percentile_method": PERCENTILE_METHOD,
+            "preliminary_below": PRELIMINARY_BELOW,
+            "speed_sources": ", ".join(str(s) for s in SPEED_SOURCES),
+            "speedtest_timeout": settings.SPEEDTEST_TIMEOUT,
+            "speedtest_stall_timeout": settings.SPEEDTEST_STALL_TIMEOUT,
+            "speedtest_cron": _cron_text(beat["speed-tests"]["schedule"]),
+            "price_sync_cron": _cron_text(beat["sync-prices"]["schedule"]),
+            "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
+            "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
+            "hold_factor": HOLD_FACTOR,
+            "max_drop_percent": int(MAX_DROP_SHARE * 100),
+        },
+    )
+
+
+def usecase_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/usecase_list.html", {"use_cases": selectors.use_case_list()})
+
+
+def usecase_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        use_case, entries = selectors.use_case_page(slug=slug, as_of=timezone.localdate())
+    except UseCase.DoesNotExist:
+        raise Http404("No such use case") from None
+    return render(request, "site/usecase_detail.html", {"item": use_case, "entries": entries})
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/v1/docs",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

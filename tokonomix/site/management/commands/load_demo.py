@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from benchmarks.demo import speed_demo_load
+from benchmarks.models import EvaluationScore, Verdict
 from models_catalog.models import Model, ModelProfile, Tier
 from pricing.services import SyncRefused, prices_sync
 from tokonomix.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
@@ -58,6 +60,8 @@ class Command(BaseCommand):
         if settings.DEBUG:
             users = self._demo_users()
             self._demo_profiles(editorial["profiles"], **users)
+            self._demo_use_case(**users)
+            self._demo_opinions(editorial["verdicts"], editorial["scores"], **users)
 
     def _tiers(self, rows: list[dict[str, Any]]) -> dict[str, Tier]:
         tiers = {}
@@ -142,3 +146,86 @@ class Command(BaseCommand):
                 profile.approve(by=reviewer, comment="Demo data, checked against the price map.")
                 profile.publish(by=reviewer)
             self.stdout.write(f"Published the demo profile of {model.name}.")
+
+    def _demo_use_case(self, *, editor: Any, reviewer: Any) -> None:
+        """One use-case page written by the demo editor and published by the demo reviewer,
+        through the real workflow; a use case that already exists is left to the editors."""
+        from models_catalog.models import UseCase
+
+        if UseCase.objects.filter(slug="reasoning-on-a-budget").exists():
+            return
+        with transaction.atomic():
+            use_case = UseCase.objects.create(
+                slug="reasoning-on-a-budget", title="Reasoning on a budget", intro=""
+            )
+            use_case.apply_revision_data(
+                {
+                    "title": "Reasoning on a budget",
+                    "intro": (
+                        "Maths, code review and multi-step planning without frontier prices. "
+                        "We rank small reasoning models by what a typical conversation costs "
+                        "and how they did in our own tests.\n\n"
+                        "Prices and speed beside each model are the site's own, dated figures."
+                    ),
+                    "entries": [
+                        {
+                            "model": "o4-mini",
+                            "rank": 1,
+                            "note": "Best all-rounder: vision and tools.",
+                        },
+                        {"model": "deepseek-reasoner", "rank": 2, "note": "Cheapest, but slower."},
+                        {"model": "gemini-2.5-flash", "rank": 3, "note": "Huge context window."},
+                        {"model": "o3-mini", "rank": 4, "note": "Text only; o4-mini replaces it."},
+                    ],
+                }
+            )
+            use_case.record_revision(by=editor)
+            use_case.submit(by=editor)
+            use_case.approve(by=reviewer, comment="Demo data, checked against the price map.")
+            use_case.publish(by=reviewer)
+        self.stdout.write("Published the demo use case “Reasoning on a budget”.")
+
+    def _demo_opinions(
+        self,
+        verdicts: list[dict[str, Any]],
+        scores: list[dict[str, Any]],
+        *,
+        editor: Any,
+        reviewer: Any,
+    ) -> None:
+        """A published verdict and vendor-reported scores, through the workflow; once."""
+        if Verdict.objects.exists() or EvaluationScore.objects.exists():
+            return
+        models = {m.slug: m for m in Model.objects.all()}
+        with transaction.atomic():
+            items: list[Any] = [
+                Verdict(
+                    model=models[row["model"]],
+                    date=dt.date.fromisoformat(row["date"]),
+                    headline=row["headline"],
+                    body=row["body"],
+                    highlights="\n".join(row["highlights"]),
+                    quality_score=Decimal(row["quality_score"]),
+                )
+                for row in verdicts
+            ]
+            items += [
+                EvaluationScore(
+                    model=models[row["model"]],
+                    suite=row["suite"],
+                    metric=row["metric"],
+                    value=Decimal(row["value"]),
+                    unit=row["unit"],
+                    date=dt.date.fromisoformat(row["date"]),
+                    source_url=row["source_url"],
+                    notes=row["notes"],
+                )
+                for row in scores
+            ]
+            for item in items:
+                item.save()
+                item.record_revision(by=editor)
+                item.submit(by=editor)
+                item.approve(by=reviewer, comment="Demo data, checked against its source.")
+                item.publish(by=reviewer)
+        self.stdout.write(f"Published {len(verdicts)} demo verdict(s) and {len(scores)} scores.")

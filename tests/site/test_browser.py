@@ -1,0 +1,182 @@
+"""End to end in Debian's chromium: profile charts, leaderboard filters, compare, a feed.
+
+Set TOKONOMIX_SCREENSHOT_DIR to keep screenshots of the main pages at 375 and 1280 px.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import skip_or_fail
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDTHS = (375, 1280)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _chromium_present() -> None:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+
+
+@pytest.fixture
+def site_server(transactional_db: None) -> Iterator[str]:
+    """A live server whose static files come through the site's own WhiteNoise middleware,
+    from the collected manifest, as in production (pytest-django's `live_server` would
+    serve them from the source folders, where hashed names do not exist)."""
+    from django.test.testcases import LiveServerThread
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread = LiveServerThread(
+        "localhost",
+        static_handler=lambda app: app,  # type: ignore[arg-type]
+        connections_override=server.thread.connections_override,
+    )
+    server.thread.daemon = True
+    server._live_server_modified_settings.enable()
+    server.start()
+    try:
+        yield str(server.url)
+    finally:
+        server.stop()
+        server._live_server_modified_settings.disable()
+
+
+@pytest.fixture
+def demo_site(site_server: str, settings: Any) -> str:
+    """The demo catalogue, profile and use case, loaded the way `make run` loads them."""
+    settings.DEBUG = True  # load_demo publishes the demo profile and use case only in DEBUG
+    with open(os.devnull, "w") as devnull:
+        call_command("load_demo", stdout=devnull)
+    settings.DEBUG = False
+    return site_server
+
+
+class Browser:
+    """A chromium page that records console errors, page errors and failed requests."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on(
+            "console",
+            lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        page.on(
+            "response",
+            lambda r: self.problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
+        )
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        yield Browser(context.new_page())
+        context.close()
+        chromium.close()
+
+
+def screenshot(browser: Browser, name: str) -> None:
+    folder = os.environ.get("TOKONOMIX_SCREENSHOT_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        browser.page.set_viewport_size({"width": width, "height": 900})
+        browser.page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+    browser.page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_reader_opens_a_profile_filters_compares_and_follows_a_feed(
+    demo_site: str, browser: Browser
+) -> None:
+    page = browser.page
+
+    # The o4-mini profile: every chart is drawn by plotly.js served by the site itself.
+    page.goto(f"{demo_site}/en/models/o4-mini/")
+    charts = page.locator("[data-chart]")
+    assert charts.count() >= 4
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-chart]')]"
+            ".every(e => e.getAttribute('data-drawn') === 'true')",
+            timeout=20_000,
+        )
+    except Exception:
+        pytest.fail(f"charts not drawn: {browser.problems}")
+    for n in range(charts.count()):
+        # The table fallback sits beside every chart.
+        figure = charts.nth(n).locator("xpath=ancestor::figure")
+        assert figure.locator("details.chart-table table").count() == 1
+    plotly = page.locator("script[src*='plotly']").get_attribute("src") or ""
+    assert plotly.startswith("/static/vendor/plotly-basic-4.1.1.min.") and "//" not in plotly
+    response = page.request.get(f"{demo_site}{plotly}")
+    assert "max-age=315360000" in response.headers["cache-control"]
+    screenshot(browser, "profile")
+
+    # The leaderboard: filter by tier and sort by price.
+    page.goto(f"{demo_site}/en/")
+    screenshot(browser, "home")
+    page.select_option("#id_tier", "B")
+    page.select_option("#id_sort", "price")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/en/?*tier=B*")
+    rows = page.locator("table.leaderboard tbody tr")
+    assert rows.count() >= 2
+    assert page.locator("table.leaderboard tbody", has_text="o4-mini").count() == 1
+    assert page.locator("table.leaderboard tbody", has_text="o3 ").count() == 0
+
+    # Compare: start with one model, add two through the form.
+    page.goto(f"{demo_site}/en/compare/?models=o4-mini")
+    page.select_option("#add-model", "gpt-4.1-mini")
+    page.click("form.add-model button")
+    page.wait_for_url("**/compare/?models=o4-mini%2Cgpt-4.1-mini")
+    page.select_option("#add-model", "deepseek-chat")
+    page.click("form.add-model button")
+    page.wait_for_url("**/compare/?models=o4-mini%2Cgpt-4.1-mini%2Cdeepseek-chat")
+    headers = page.locator("table.compare thead th").all_inner_texts()
+    assert [h.strip() for h in headers] == ["o4-mini", "GPT-4.1 Mini", "DeepSeek Chat"] or (
+        len(headers) == 3
+    )
+    assert page.locator("table.compare").get_by_text("simulated").count() >= 1
+    screenshot(browser, "compare")
+
+    # A feed link from the profile page answers with Atom XML.
+    page.goto(f"{demo_site}/en/models/o4-mini/")
+    href = page.locator("a", has_text="Atom feed of changes").first.get_attribute("href")
+    feed = page.request.get(f"{demo_site}{href}")
+    assert feed.ok
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert "<feed" in feed.text()
+    verdict_feed = page.locator("link[rel=alternate][href$='/verdicts/feed/']").get_attribute(
+        "href"
+    )
+    assert (
+        page.request.get(f"{demo_site}{verdict_feed}")
+        .headers["content-type"]
+        .startswith("application/atom+xml")
+    )
+
+    assert browser.problems == []
