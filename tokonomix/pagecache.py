@@ -1,0 +1,160 @@
+"""Whole-page cache for anonymous readers, in the shared cache, dropped when data changes.
+
+A page's key is its path, query string and language plus a global content version kept in
+the cache. Whatever changes what a page shows (an applied price sync, a finished speed
+test, a workflow step, an admin save of a catalogue row) calls `pages_invalidate()`, which
+replaces the version: every cached page is then unreachable at once and expires on its own.
+The version is a random token rather than a counter, so an evicted version can never come
+back as an old value and revive stale pages.
+
+Only anonymous GETs (and HEADs) answered 200 without cookies are cached; signed-in users,
+and so staff previews, always get a fresh page. PAGE_CACHE_SECONDS = 0 turns it all off.
+
+This module imports no app: apps and the site call it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+VERSION_KEY = "pagecache:version"
+# The version outlives any page, so a page never survives its version's eviction.
+VERSION_TIMEOUT = None
+CACHE_HEADER = "X-Page-Cache"
+
+View = Callable[..., HttpResponse]
+
+
+def pages_invalidate() -> None:
+    """Drop every cached page: now, and again when the current transaction commits.
+
+    Now, so the writer's own transaction (and tests, which never commit) sees fresh pages;
+    after commit, because a reader may have cached the old data in between. A transaction
+    that saves many rows registers the after-commit bump once.
+    """
+    _new_version()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback[1] is _new_version for callback in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> str:
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=VERSION_TIMEOUT)
+    return version
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # First use, or evicted: pages cached under the old version become unreachable.
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_TIMEOUT)
+        version = cache.get(VERSION_KEY) or _new_version()
+    return str(version)
+
+
+def page_key(request: HttpRequest, version: str) -> str:
+    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{get_language() or ''}"
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"pagecache:page:{version}:{digest}"
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in {"GET", "HEAD"}:
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+def _cacheable_response(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def cache_page_for_readers(view: View) -> View:
+    """Serve anonymous readers the page from the shared cache while its data is unchanged."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request, _version())
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response[CACHE_HEADER] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _cacheable_response(response):
+            headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
+            cache.set(key, (response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)
+            response[CACHE_HEADER] = "miss"
+        return response
+
+    return wrapper
+
+
+# Editors' and the admin's saves of catalogue rows change pages too. Domain flows call
+# pages_invalidate() themselves; these receivers are cache upkeep, not domain flow, and
+# watch only our apps' content models (not the high-churn bookkeeping rows of runs).
+WATCHED_APPS = frozenset({"models_catalog", "pricing", "benchmarks", "workflow"})
+UNWATCHED_MODELS = frozenset(
+    {
+        "pricing.syncrun",
+        "pricing.synclock",
+        "benchmarks.speedtestrun",
+        "benchmarks.speedsample",
+        "benchmarks.testbenchrun",
+        "benchmarks.testbenchresult",
+        "workflow.auditentry",
+        "workflow.revision",
+    }
+)
+
+
+def _watched(sender: Any) -> bool:
+    meta = getattr(sender, "_meta", None)
+    return (
+        meta is not None
+        and meta.app_label in WATCHED_APPS
+        and meta.label_lower not in UNWATCHED_MODELS
+    )
+
+
+def _on_row_change(sender: Any, **kwargs: Any) -> None:
+    if _watched(sender):
+        pages_invalidate()
+
+
+def _on_m2m_change(sender: Any, action: str, **kwargs: Any) -> None:
+    # The sender is the through model, labelled with the app of the model that owns the field.
+    if action in {"post_add", "post_remove", "post_clear"} and _watched(sender):
+        pages_invalidate()
+
+
+post_save.connect(_on_row_change, dispatch_uid="pagecache-post-save")
+post_delete.connect(_on_row_change, dispatch_uid="pagecache-post-delete")
+m2m_changed.connect(_on_m2m_change, dispatch_uid="pagecache-m2m-changed")
