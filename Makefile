@@ -56,7 +56,9 @@ lint: venv
 	$(VENV)/bin/djlint templates --lint
 
 bench: venv staticfiles/staticfiles.json
-	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@failed=""; for script in tests/bench/bench_*.py; do echo "== $$script"; \
+		$(PY) $$script || failed="$$failed $$script"; done; \
+	if [ -n "$$failed" ]; then echo "Missed a target:$$failed"; exit 1; fi
 
 lock:
 	uv lock

@@ -1,24 +1,35 @@
 """Measured speed of a model, as JSON and as CSV."""
 
-from __future__ import annotations
-
 import csv
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Router, Status
+from ninja import Field, Router, Status
+from ninja.pagination import paginate
 
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
-from models_catalog.schemas import ErrorOut
+from models_catalog.schemas import ErrorOut, Text
 
 from .models import SpeedSample, SpeedSummary
-from .schemas import ModelSpeedOut
-from .selectors import model_speed, speed_samples
+from .schemas import ModelSpeedOut, ScoreOut, VerdictOut
+from .selectors import (
+    PublishedScore,
+    PublishedVerdict,
+    model_speed,
+    published_verdicts,
+    score_pages,
+    speed_samples,
+    verdict_pages,
+)
 from .stats import PERCENTILE_METHOD
 
+# The last `days` days of samples: at least one, at most a century (past that, all of them).
+Days = Annotated[int, Field(ge=1, le=36_500)]
+
 router = Router(tags=["speed"])
+opinion_router = Router(tags=["verdicts and scores"])
 
 CSV_COLUMNS = (
     "started_at",
@@ -75,7 +86,7 @@ def _last_test(summary: SpeedSummary) -> dict[str, Any] | None:
 @router.get(
     "/models/{slug}/speed", response={200: ModelSpeedOut, 404: ErrorOut}, url_name="model_speed"
 )
-def get_model_speed(request: HttpRequest, slug: str, days: int | None = None) -> Status[Any]:
+def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) -> Status[Any]:
     """Speed figures and every sample (or those of the last `days` days), oldest first."""
     try:
         model = catalogue.model_header(slug=slug)
@@ -150,7 +161,7 @@ def _csv_rows(samples: list[SpeedSample]) -> Iterator[str]:
     url_name="model_speed_csv",
     openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
-def get_model_speed_csv(request: HttpRequest, slug: str, days: int | None = None) -> Any:
+def get_model_speed_csv(request: HttpRequest, slug: Text, days: Days | None = None) -> Any:
     """Every sample as CSV, one row per request (oldest first)."""
     try:
         model = catalogue.model_header(slug=slug)
@@ -161,3 +172,77 @@ def get_model_speed_csv(request: HttpRequest, slug: str, days: int | None = None
     )
     response["Content-Disposition"] = f'attachment; filename="{model.slug}-speed.csv"'
     return response
+
+
+def _reviewer(approval: Any) -> str | None:
+    if approval is None:
+        return None
+    reviewer = approval.reviewer
+    return str(reviewer.get_full_name() or reviewer.get_username())
+
+
+def _verdict(item: PublishedVerdict) -> dict[str, Any]:
+    data = item.data
+    return {
+        "model": data["model"],
+        "date": data["date"],
+        "headline": data["headline"],
+        "body": data["body"],
+        "highlights": data["highlights"],
+        "quality_score": data["quality_score"],
+        "reviewer": _reviewer(item.approval),
+        "approved_at": item.approval.approved_at if item.approval else None,
+        "published_at": item.verdict.published_at,
+        "stale_since": item.stale_since,
+    }
+
+
+def _score(item: PublishedScore) -> dict[str, Any]:
+    data = item.data
+    return {
+        **{name: data[name] for name in ("model", "suite", "metric", "language", "value")},
+        **{name: data[name] for name in ("unit", "date", "source_url", "notes")},
+        "reviewer": _reviewer(item.approval),
+        "approved_at": item.approval.approved_at if item.approval else None,
+    }
+
+
+@opinion_router.get("/verdicts", response=list[VerdictOut], url_name="verdicts")
+@paginate
+def list_verdicts(request: HttpRequest) -> Any:
+    """Published verdicts of every published model, newest first, as their reviewer approved
+    them; `stale_since` is the day the data they relied on changed, if it did."""
+    return verdict_pages().map(_verdict)
+
+
+@opinion_router.get(
+    "/models/{slug}/verdicts",
+    response={200: list[VerdictOut], 404: ErrorOut},
+    url_name="model_verdicts",
+)
+def list_model_verdicts(request: HttpRequest, slug: Text) -> Status[Any]:
+    """The model's published verdicts, newest first."""
+    try:
+        model = catalogue.model_header(slug=slug)
+    except Model.DoesNotExist:
+        return Status(404, {"detail": f"No published model {slug!r}."})
+    return Status(200, [_verdict(v) for v in published_verdicts(model=model)])
+
+
+@opinion_router.get("/scores", response=list[ScoreOut], url_name="scores")
+@paginate
+def list_scores(request: HttpRequest, suite: Text = "") -> Any:
+    """Published evaluation scores of every published model, by model and suite."""
+    return score_pages(suite=suite).map(_score)
+
+
+@opinion_router.get(
+    "/models/{slug}/scores", response={200: list[ScoreOut], 404: ErrorOut}, url_name="model_scores"
+)
+def list_model_scores(request: HttpRequest, slug: Text) -> Status[Any]:
+    """The model's published evaluation scores."""
+    try:
+        model = catalogue.model_header(slug=slug)
+    except Model.DoesNotExist:
+        return Status(404, {"detail": f"No published model {slug!r}."})
+    return Status(200, [_score(s) for s in score_pages(model=model)[:]])

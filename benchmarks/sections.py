@@ -35,9 +35,10 @@ def speed_context(*, model: Model) -> dict[str, Any]:
     return context
 
 
-def opinion_context(*, model: Model) -> dict[str, Any]:
-    """The verdicts and the evaluation-score snapshot sections."""
+def opinion_context(*, model: Model, current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The verdicts and the evaluation-score snapshot sections: 2 queries for a model from
+    model_header, plus an evidence read when it has verdicts and no `current` is passed."""
     return {
-        "verdicts": published_verdicts(model=model),
+        "verdicts": published_verdicts(model=model, current=current),
         "score_rows": score_snapshot(model=model),
     }

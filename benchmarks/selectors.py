@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from models_catalog.models import Model
@@ -71,35 +73,44 @@ class PublishedVerdict:
     stale_since: dt.date | None
 
 
-def published_verdicts(*, model: Model) -> list[PublishedVerdict]:
-    """The model's published verdicts, newest first; 2 queries plus one evidence read."""
+def published_verdicts(
+    *, model: Model, current: dict[str, Any] | None = None
+) -> list[PublishedVerdict]:
+    """The model's published verdicts, newest first, with their approvals: 1 query, plus one
+    evidence read (2 queries) unless the caller passes the model's `current` evidence."""
     verdicts = list(
         Verdict.objects.published()
         .filter(model=model)
-        .select_related("published_revision")
+        .select_related("published_revision__approval__reviewer")
         .order_by("-date", "-pk")
     )
     if not verdicts:
         return []
-    approvals = {
-        a.revision_id: a
-        for a in Approval.objects.filter(
-            revision_id__in=[v.published_revision_id for v in verdicts]
-        ).select_related("reviewer")
-    }
-    current = evidence_collect(model)
-    result = []
     for verdict in verdicts:
-        approval = approvals.get(verdict.published_revision_id or 0)
-        result.append(
-            PublishedVerdict(
-                verdict=verdict,
-                data=verdict.published_data() or {},
-                approval=approval,
-                stale_since=verdict.needs_rereview_since(approval=approval, current=current),
-            )
-        )
-    return result
+        verdict.model = model  # the drift check reads it: no query per verdict
+    evidence = current if current is not None else evidence_collect(model)
+    return [_published_verdict(verdict, evidence) for verdict in verdicts]
+
+
+def _published_approval(reviewable: Verdict | EvaluationScore) -> Approval | None:
+    """The published revision's approval, read from select_related (no query)."""
+    revision = reviewable.published_revision
+    if revision is None:
+        return None
+    try:
+        return revision.approval
+    except Approval.DoesNotExist:
+        return None
+
+
+def _published_verdict(verdict: Verdict, current: dict[str, Any]) -> PublishedVerdict:
+    approval = _published_approval(verdict)
+    return PublishedVerdict(
+        verdict=verdict,
+        data=verdict.published_data() or {},
+        approval=approval,
+        stale_since=verdict.needs_rereview_since(approval=approval, current=current),
+    )
 
 
 @dataclass(frozen=True)
@@ -151,3 +162,127 @@ def score_snapshot(*, model: Model) -> list[ScoreRow]:
             )
         )
     return rows
+
+
+def speed_summaries(*, model_ids: list[int]) -> dict[int, SpeedSummary]:
+    """The speed summary of each model that has one, by model id; one query."""
+    return {s.model_id: s for s in SpeedSummary.objects.filter(model_id__in=model_ids)}
+
+
+def latest_published_verdicts(*, model_ids: list[int]) -> dict[int, Verdict]:
+    """Each model's newest published verdict (read its `published_data()`); one query."""
+    verdicts = (
+        Verdict.objects.published()
+        .filter(model_id__in=model_ids)
+        .select_related("published_revision")
+    )
+    latest: dict[int, Verdict] = {}
+    for verdict in verdicts:
+        # Readers see the published revision, so its date decides, not the working copy's.
+        key = ((verdict.published_data() or {}).get("date", ""), verdict.pk)
+        held = latest.get(verdict.model_id)
+        if held is None or key > ((held.published_data() or {}).get("date", ""), held.pk):
+            latest[verdict.model_id] = verdict
+    return latest
+
+
+def verdict_feed_items(*, model: Model | None = None, limit: int = 50) -> list[Verdict]:
+    """Published verdicts of published models, newest published first; one query."""
+    queryset = (
+        Verdict.objects.published()
+        .filter(model__is_published=True)
+        .select_related("published_revision", "model")
+    )
+    if model is not None:
+        queryset = queryset.filter(model=model)
+    return list(queryset.order_by("-published_at", "-pk")[:limit])
+
+
+def speed_leaderboard() -> list[SpeedSummary]:
+    """Published models' speed summaries with their model and provider; one query."""
+    return list(
+        SpeedSummary.objects.filter(model__is_published=True)
+        .select_related("model__provider")
+        .order_by("model__name")
+    )
+
+
+class _Pages[T]:
+    """Rows the API paginator slices: each slice is built into what readers see in one go."""
+
+    def __init__(self, queryset: QuerySet[Any], build: Callable[[list[Any]], list[T]]) -> None:
+        self.queryset = queryset
+        self.build = build
+
+    def all(self) -> _Pages[T]:
+        return self
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[T]:
+        return self.build(list(self.queryset[page]))
+
+    def map[U](self, convert: Callable[[T], U]) -> _Pages[U]:
+        """The same pages, each row converted (to the API's response dicts)."""
+        build = self.build
+        return _Pages(self.queryset, lambda rows: [convert(row) for row in build(rows)])
+
+
+def verdict_pages(*, model: Model | None = None) -> _Pages[PublishedVerdict]:
+    """Published verdicts of published models, newest first, for the API's paginator: a page
+    is 1 query plus one evidence read (2 queries) per model on it."""
+    queryset = (
+        Verdict.objects.published()
+        .filter(model__is_published=True)
+        .select_related("model__reference_offering", "published_revision__approval__reviewer")
+        .prefetch_related("model__capabilities")
+        .order_by("-date", "-pk")
+    )
+    if model is not None:
+        queryset = queryset.filter(model=model)
+
+    def build(verdicts: list[Verdict]) -> list[PublishedVerdict]:
+        evidence: dict[int, dict[str, Any]] = {}
+        for verdict in verdicts:
+            if verdict.model_id not in evidence:
+                evidence[verdict.model_id] = evidence_collect(verdict.model)
+        return [_published_verdict(v, evidence[v.model_id]) for v in verdicts]
+
+    return _Pages(queryset, build)
+
+
+@dataclass(frozen=True)
+class PublishedScore:
+    """What readers see of an evaluation score: its published revision and reviewer."""
+
+    score: EvaluationScore
+    data: dict[str, Any]
+    approval: Approval | None
+
+
+def score_pages(*, model: Model | None = None, suite: str = "") -> _Pages[PublishedScore]:
+    """Published scores of published models (as reviewed: their published revision), by
+    model and suite, for the API's paginator; 1 query a page."""
+    queryset = (
+        EvaluationScore.objects.published()
+        .filter(model__is_published=True)
+        .select_related("published_revision__approval__reviewer")
+        .order_by("model__slug", "suite", "metric", "language", "-date", "pk")
+    )
+    if model is not None:
+        queryset = queryset.filter(model=model)
+    if suite:
+        # The working copy's suite may differ from the published one: filter on what readers see.
+        queryset = queryset.filter(published_revision__data__suite=suite)
+
+    def build(scores: list[EvaluationScore]) -> list[PublishedScore]:
+        return [
+            PublishedScore(score=s, data=s.published_data() or {}, approval=_published_approval(s))
+            for s in scores
+        ]
+
+    return _Pages(queryset, build)

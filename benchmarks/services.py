@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from models_catalog.models import Model
+from tokonomix.pagecache import pages_invalidate
 
 from .models import (
     SPEED_SOURCES,
@@ -357,6 +358,8 @@ def speed_aggregates_recompute(
     with transaction.atomic():
         # Serialises recomputes of one model (two targets finishing at once).
         list(Model.objects.select_for_update().filter(pk=model_id).values_list("pk", flat=True))
+        # Pages showing this model's speed are dropped (again once this transaction commits).
+        pages_invalidate()
         all_rows = [
             _Row(*values)
             for values in SpeedSample.objects.filter(

@@ -20,6 +20,8 @@ from .models import (
     Provider,
     Region,
     Tier,
+    UseCase,
+    UseCaseEntry,
 )
 
 
@@ -203,3 +205,20 @@ class ModelProfileAdmin(ReviewableAdmin):
     filter_horizontal = ["authors"]
     fields = ["model", "authors", "status", "published_at", "publish_at", "review_summary"]
     inlines = [ProfileSectionInline, ProfilePointInline, FAQInline, IllustrationInline]
+
+
+class UseCaseEntryInline(admin.TabularInline):
+    model = UseCaseEntry
+    extra = 0
+    fields = ["rank", "model", "note"]
+    autocomplete_fields = ["model"]
+
+
+@admin.register(UseCase)
+class UseCaseAdmin(ReviewableAdmin):
+    list_display = ["title", "slug", "status", "published_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "intro", "status", "published_at", "publish_at", "review_summary"]
+    inlines = [UseCaseEntryInline]

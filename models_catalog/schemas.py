@@ -1,6 +1,9 @@
 import datetime as dt
+import re
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import BeforeValidator, StringConstraints
 
 
 class ProviderOut(Schema):
@@ -38,3 +41,50 @@ class ModelOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class ModelRefOut(Schema):
+    slug: str
+    name: str
+
+
+class ProviderDetailOut(ProviderOut):
+    models: list[ModelRefOut]
+
+
+class HostOut(Schema):
+    slug: str
+    name: str
+    website: str
+
+
+class OfferingOut(Schema):
+    """A model as sold by one host, as a price source lists it."""
+
+    source: str
+    source_key: str
+    model: ModelRefOut
+    host: HostOut
+    regions: list[str]
+    mode: str
+    variant: str
+    first_seen_at: dt.datetime
+
+    @staticmethod
+    def resolve_regions(obj: Any) -> list[str]:
+        return [region.code for region in obj.regions.all()]
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Query strings carry dates as YYYY-MM-DD; pydantic alone would read "0" as 1970-01-01."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use a date written YYYY-MM-DD")
+    return value
+
+
+# A date parameter of the API (schema: string, format date).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+
+# Text from a URL, as the API accepts it: anything but NUL, which PostgreSQL cannot store or
+# compare (refused with 422 rather than failing in the database).
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]

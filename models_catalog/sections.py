@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from tokonomix.workflow.models import Approval
+
 from .models import Model, ModelProfile
 
 
-def profile_context(*, model: Model, preview: bool) -> dict[str, Any]:
-    """Readers get the published revision; staff previewing get the working copy."""
+def profile_context(
+    *, model: Model, preview: bool, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Readers get the published revision; staff previewing get the working copy.
+
+    No query for a model from model_header, but one evidence read (2 queries) for a published
+    profile unless the caller passes the model's `current` evidence (evidence_collect)."""
     profile: ModelProfile | None = getattr(model, "profile", None)
     if profile is None:
         return {"profile": None}
@@ -24,14 +31,15 @@ def profile_context(*, model: Model, preview: bool) -> dict[str, Any]:
         for number, section in enumerate(data["sections"], start=1)
     ]
     faqs = data["faqs"]
+    approval = _published_approval(profile)
     return {
         "profile": profile,
         "profile_data": data,
         "profile_is_preview": preview
         and profile.current_revision_id != profile.published_revision_id,
         "profile_sections": sections,
-        "profile_approval": profile.published_approval(),
-        "profile_stale_since": profile.needs_rereview_since(),
+        "profile_approval": approval,
+        "profile_stale_since": profile.needs_rereview_since(approval=approval, current=current),
         "faq_jsonld": {
             "@context": "https://schema.org",
             "@type": "FAQPage",
@@ -47,3 +55,14 @@ def profile_context(*, model: Model, preview: bool) -> dict[str, Any]:
         if faqs
         else None,
     }
+
+
+def _published_approval(profile: ModelProfile) -> Approval | None:
+    """From what model_header selected with the profile, else one query."""
+    revision = profile.published_revision
+    if revision is None:
+        return None
+    try:
+        return revision.approval
+    except Approval.DoesNotExist:
+        return None

@@ -1,5 +1,4 @@
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable
 
@@ -7,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from models_catalog.models import Model
-from models_catalog.schemas import ErrorOut
+from models_catalog.schemas import ErrorOut, IsoDate, Text
 
 from . import selectors
 from .models import PRICE_KINDS, PricePoint, plain
@@ -58,7 +57,7 @@ def _csv(rows: Iterable[dict[str, object]], columns: list[str], filename: str) -
     response={200: list[PricePointOut], 404: ErrorOut},
     url_name="model_prices",
 )
-def model_prices(request: HttpRequest, slug: str, as_of: dt.date | None = None) -> Status[object]:
+def model_prices(request: HttpRequest, slug: Text, as_of: IsoDate | None = None) -> Status[object]:
     """Every price point of the model's offerings, or with `as_of` those in force that day."""
     model = _model(slug)
     if model is None:
@@ -71,7 +70,7 @@ def model_prices(request: HttpRequest, slug: str, as_of: dt.date | None = None) 
     "/models/{slug}/prices.csv", response={200: None, 404: ErrorOut}, url_name="model_prices_csv"
 )
 def model_prices_csv(
-    request: HttpRequest, slug: str, as_of: dt.date | None = None
+    request: HttpRequest, slug: Text, as_of: IsoDate | None = None
 ) -> HttpResponse | Status[object]:
     model = _model(slug)
     if model is None:
@@ -81,13 +80,13 @@ def model_prices_csv(
 
 
 @router.get("/prices/changes", response=list[PriceChangeOut], url_name="price_changes")
-def price_changes(request: HttpRequest, since: dt.date | None = None) -> list[dict[str, object]]:
+def price_changes(request: HttpRequest, since: IsoDate | None = None) -> list[dict[str, object]]:
     """Price changes across the catalogue (first listings are not changes), newest first."""
     return [_change_out(c) for c in selectors.price_changes(since=since, limit=500)]
 
 
 @router.get("/prices/changes.csv", response={200: None}, url_name="price_changes_csv")
-def price_changes_csv(request: HttpRequest, since: dt.date | None = None) -> HttpResponse:
+def price_changes_csv(request: HttpRequest, since: IsoDate | None = None) -> HttpResponse:
     columns = ["model", *CSV_COLUMNS, "previous_input_per_million", "previous_output_per_million"]
     changes = selectors.price_changes(since=since, limit=500)
     return _csv((_change_out(c) for c in changes), columns, "price-changes.csv")

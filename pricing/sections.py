@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from models_catalog.models import Capability, Model
+from models_catalog.selectors import loaded_offerings
 
 from .charts import price_history_figure
 from .costs import cost_estimate
@@ -21,7 +22,7 @@ def pricing_context(
     *, model: Model, query: QueryDict, today: dt.date | None = None
 ) -> dict[str, Any]:
     day = today or timezone.localdate()
-    pricing = model_pricing(model=model, as_of=day)
+    pricing = model_pricing(model=model, as_of=day, offerings=loaded_offerings(model))
     context: dict[str, Any] = {
         "pricing": pricing,
         "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,

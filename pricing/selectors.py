@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from models_catalog.models import Model, Offering
 
@@ -69,24 +69,30 @@ def last_sync(*, source: str = "litellm") -> SyncRun | None:
     )
 
 
-def model_pricing(*, model: Model, as_of: dt.date | None = None) -> ModelPricing:
-    """Every offering of the model with its full history; 4 queries whatever the history."""
+def model_pricing(
+    *, model: Model, as_of: dt.date | None = None, offerings: list[Offering] | None = None
+) -> ModelPricing:
+    """Every listed offering of the model with its full history; 6 queries whatever the
+    history, or 4 when given the model's `offerings` already loaded with host and regions
+    (and 1 more when the model's peers were not loaded with it)."""
     day = as_of or dt.date.today()
-    offerings = list(
-        Offering.objects.filter(model=model, delisted_at__isnull=True)
-        .select_related("host")
-        .prefetch_related(
-            "regions",
-            Prefetch(
-                "price_points",
-                queryset=PricePoint.objects.order_by("effective_from"),
-            ),
+    if offerings is None:
+        offerings = list(
+            Offering.objects.filter(model=model, delisted_at__isnull=True)
+            .select_related("host")
+            .prefetch_related("regions")
         )
-        .order_by("source_key")
-    )
+    offerings = sorted((o for o in offerings if o.delisted_at is None), key=lambda o: o.source_key)
+    by_id = {o.pk: o for o in offerings}
+    histories: dict[int, list[PricePoint]] = {pk: [] for pk in by_id}
+    for point in PricePoint.objects.filter(offering_id__in=list(by_id)).order_by(
+        "effective_from", "pk"
+    ):
+        point.offering = by_id[point.offering_id]
+        histories[point.offering_id].append(point)
     rows = []
     for offering in offerings:
-        history = list(offering.price_points.all())
+        history = histories[offering.pk]
         current = next((p for p in reversed(history) if p.effective_from <= day), None)
         rows.append(OfferingPrices(offering=offering, current=current, history=history))
     reference = next((r for r in rows if r.offering.pk == model.reference_offering_id), None)
@@ -104,8 +110,9 @@ def model_pricing(*, model: Model, as_of: dt.date | None = None) -> ModelPricing
 
 
 def alternatives(*, model: Model, as_of: dt.date, limit: int = 8) -> list[Alternative]:
-    """Peers editors picked, then published models of the same tier; 2 queries."""
-    peer_ids = set(model.peers.values_list("pk", flat=True))
+    """Peers editors picked, then published models of the same tier; 2 queries, and one
+    more unless the model's peers were loaded with it (model_header)."""
+    peer_ids = {peer.pk for peer in model.peers.all()}
     candidates = Model.objects.published().exclude(pk=model.pk).select_related("provider")
     condition = Q(pk__in=peer_ids)
     if model.tier_id is not None:
@@ -178,3 +185,41 @@ def price_changes(
         )
         for point in points
     ]
+
+
+@dataclass(frozen=True)
+class ReferencePrice:
+    """The price a listing quotes for a model: its reference offering's point in force."""
+
+    offering: Offering
+    point: PricePoint
+
+    @property
+    def typical_cost(self) -> Decimal | None:
+        return typical_conversation_cost(
+            self.point.input_per_million, self.point.output_per_million
+        )
+
+
+def reference_prices(*, models: list[Model], as_of: dt.date) -> dict[int, ReferencePrice]:
+    """Each model's price in force on `as_of` at the offering its page quotes first (the
+    reference offering, else its first listed offering by source key, as `model_pricing`
+    picks); 2 queries whatever the number of models."""
+    offerings = (
+        Offering.objects.listed()
+        .filter(model__in=[m.pk for m in models])
+        .select_related("host")
+        .order_by("source_key")
+    )
+    chosen: dict[int, Offering] = {}
+    by_model = {m.pk: m for m in models}
+    for offering in offerings:
+        model = by_model[offering.model_id]
+        if offering.model_id not in chosen or offering.pk == model.reference_offering_id:
+            chosen[offering.model_id] = offering
+    points = current_points(offering_ids=[o.pk for o in chosen.values()], as_of=as_of)
+    return {
+        model_id: ReferencePrice(offering=offering, point=points[offering.pk])
+        for model_id, offering in chosen.items()
+        if offering.pk in points
+    }

@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 
 from models_catalog.models import Offering
 from models_catalog.services import CatalogueWriter
+from tokonomix.pagecache import pages_invalidate
 
 from .fetch import fetch_feed
 from .models import HeldPriceChange, PricePoint, PriceVector, SyncLock, SyncRun
@@ -115,6 +116,7 @@ def prices_sync(
     if run.outcome in {SyncRun.Outcome.REFUSED, SyncRun.Outcome.FAILED}:
         raise SyncRefused(run)
     if run.outcome == SyncRun.Outcome.APPLIED:
+        pages_invalidate()
         _follow_up(run)
     return run
 

@@ -89,3 +89,16 @@ def celery_worker_process(
 def _fast_password_hashing(settings) -> None:
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Run .delay() in-process for one test, even when REDIS_URL points at a real broker."""
+    from tokonomix.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous

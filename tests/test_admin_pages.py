@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import EvaluationScore, SpeedTarget, SpeedTestRun, Verdict
-from models_catalog.models import CatalogueChange, Offering
+from models_catalog.models import CatalogueChange, Offering, UseCase
 from pricing.models import HeldPriceChange
 from pricing.services import prices_sync
 from tests import factories
@@ -54,6 +54,7 @@ def one_of_each() -> dict[type[django_models.Model], django_models.Model]:
         EvaluationScore(
             model=offering.model, suite="MMLU", metric="accuracy", value=80, date=run.as_of
         ),
+        UseCase(slug="reasoning", title="Reasoning"),
     ):
         content.save()
         content.record_revision(by=editor)

@@ -1,18 +1,93 @@
 """The one django-ninja API; each app adds its router."""
 
-from ninja import NinjaAPI
+from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle
+
+from benchmarks.api import opinion_router
 from benchmarks.api import router as speed_router
 from models_catalog.api import router as catalogue_router
 from pricing.api import router as pricing_router
 
-api = NinjaAPI(
+from .ratelimit import rate_limit_hit
+
+
+class ApiRateThrottle(AnonRateThrottle):
+    """API_RATE_LIMIT requests per client, counted in the shared cache.
+
+    The client is django-ninja's get_ident (behind NINJA_NUM_PROXIES proxies); the count is
+    the shared cache's atomic counter (tokonomix.ratelimit), so concurrent requests from
+    several web workers are never lost the way a read-modify-write history list would be.
+    """
+
+    scope = "api"
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        key = self.get_cache_key(request)
+        if key is None or self.num_requests is None or self.duration is None:
+            return True
+        allowance = rate_limit_hit(
+            scope=self.scope, key=key, limit=self.num_requests, window_s=self.duration
+        )
+        self.retry_after_s = allowance.retry_after_s
+        return allowance.allowed
+
+    def wait(self) -> float:
+        return float(self.retry_after_s)
+
+
+class TokonomixAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Document the answers django-ninja gives before an endpoint runs: 429 (rate limit,
+        with Retry-After) on every operation, 422 on those with parameters to validate."""
+        schema = super().get_openapi_schema(**kwargs)
+        invalid = {
+            "description": "Invalid parameters: `detail` lists each one and why.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+                        "required": ["detail"],
+                    }
+                }
+            },
+        }
+        too_many = {
+            "description": f"Too many requests: the limit is {settings.API_RATE_LIMIT} per "
+            "client. Retry after the number of seconds in Retry-After.",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before the next request.",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault("429", too_many)
+                if operation.get("parameters"):
+                    operation["responses"].setdefault("422", invalid)
+        return schema
+
+
+api_throttle = ApiRateThrottle(settings.API_RATE_LIMIT)
+
+api = TokonomixAPI(
     title="Tokonomix API",
     version="1",
     urls_namespace="api",
-    description="Read-only data about LLMs: catalogue, prices and measured speed. "
-    "Every figure carries the date it was measured or synced.",
+    description="Read-only data about LLMs: catalogue, prices, measured speed, and reviewed "
+    "verdicts and evaluation scores. Every figure carries the date it was measured or synced.",
+    throttle=[api_throttle],
 )
 api.add_router("/", catalogue_router)
 api.add_router("/", pricing_router)
 api.add_router("/", speed_router)
+api.add_router("/", opinion_router)

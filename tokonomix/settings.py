@@ -5,6 +5,7 @@ code path. Required production values have no default, and a malformed value
 stops start-up with ImproperlyConfigured naming the variable.
 """
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.media",
             ],
         },
     },
@@ -303,9 +305,52 @@ SPEEDTEST_STALL_TIMEOUT: float = _parsed("SPEEDTEST_STALL_TIMEOUT", env.float, 3
 if SPEEDTEST_TIMEOUT <= 0 or SPEEDTEST_STALL_TIMEOUT <= 0:
     raise ImproperlyConfigured("SPEEDTEST_TIMEOUT and SPEEDTEST_STALL_TIMEOUT must be positive")
 
+# --- Live testbench ------------------------------------------------------------------
+
+# Runs a signed-in reader may start per hour, counted per account and per client address.
+TESTBENCH_RUNS_PER_HOUR: int = _parsed("TESTBENCH_RUNS_PER_HOUR", env.int, 20)
+if TESTBENCH_RUNS_PER_HOUR < 1:
+    raise ImproperlyConfigured("TESTBENCH_RUNS_PER_HOUR must be at least 1")
+# Dollars all testbench runs may spend per UTC day (each run reserves its worst case).
+try:
+    TESTBENCH_DAILY_BUDGET_USD: Decimal = Decimal(
+        env.str("TESTBENCH_DAILY_BUDGET_USD", default="") or "5.00"
+    )
+except InvalidOperation as exc:
+    raise ImproperlyConfigured(
+        "TESTBENCH_DAILY_BUDGET_USD must be an amount in dollars, e.g. 5.00"
+    ) from exc
+if not TESTBENCH_DAILY_BUDGET_USD.is_finite() or TESTBENCH_DAILY_BUDGET_USD < 0:
+    raise ImproperlyConfigured("TESTBENCH_DAILY_BUDGET_USD must be a finite amount >= 0")
+
 # --- API ---------------------------------------------------------------------------
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 100
+# Offsets past this are refused (422) rather than handed to the database.
+NINJA_PAGINATION_CLASS = "tokonomix.pagination.LimitOffsetPagination"
 # The API's throttles and tokonomix.ratelimit read client addresses behind this many proxies.
 NINJA_NUM_PROXIES = NUM_PROXIES
+
+
+def _rate(name: str, *, default: str) -> str:
+    """A request rate such as "600/m": a positive count per s, m, h or d (django-ninja's form)."""
+    raw = env.str(name, default="") or default
+    count, _slash, period = raw.strip().partition("/")
+    if not (count.isdigit() and int(count) > 0 and period.strip() in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(
+            f'{name} must be a count per second, minute, hour or day, e.g. "600/m", not {raw!r}'
+        )
+    return f"{int(count)}/{period.strip()}"
+
+
+# Requests one client may make to /api/v1/ (counted per address in the shared cache).
+API_RATE_LIMIT: str = _rate("API_RATE_LIMIT", default="600/m")
+
+# --- Page cache ----------------------------------------------------------------------
+
+# Seconds an anonymous reader's page stays in the shared cache; 0 (the default) turns the
+# cache off. Pages are also dropped whenever their data changes (tokonomix.pagecache).
+PAGE_CACHE_SECONDS: int = _parsed("PAGE_CACHE_SECONDS", env.int, 0)
+if PAGE_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be 0 (off) or a number of seconds")

@@ -16,7 +16,7 @@ from tests import factories
 from tests.pricing.feeds import feed, write
 from tokonomix.workflow.models import Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 @pytest.fixture

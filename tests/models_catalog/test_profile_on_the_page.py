@@ -118,3 +118,26 @@ def test_markdown_in_a_profile_is_sanitised(client, people):
 
     assert "<script>alert(1)</script>" not in page
     assert "javascript:alert" not in page
+
+
+def test_illustrations_show_with_their_alt_text_and_caption(client, people):
+    from models_catalog.models import Illustration
+
+    editor, reviewer = people
+    profile = factories.profile(by=editor, model=factories.model(slug="o4-mini"))
+    Illustration.objects.create(
+        profile=profile,
+        image="illustrations/chart.png",
+        alt_text="Latency chart",
+        caption="Median latency by week",
+    )
+    profile.record_revision(by=editor)
+    profile.submit(by=editor)
+    profile.approve(by=reviewer)
+    profile.publish(by=reviewer)
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert '<img src="/media/illustrations/chart.png"' in page
+    assert 'alt="Latency chart"' in page
+    assert "Median latency by week" in page

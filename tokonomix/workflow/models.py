@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from tokonomix.pagecache import pages_invalidate
+
 EDITORS_GROUP = "Editors"
 REVIEWERS_GROUP = "Reviewers"
 
@@ -521,6 +523,8 @@ class Reviewable(models.Model):
             comment=str(comment),
             revision_hash=revision.content_hash,
         )
+        # What readers see may have changed (published, archived, or its drift marker).
+        pages_invalidate()
 
 
 def reviewables_publish_due(*, models_with_workflow: list[type[Reviewable]]) -> int:
