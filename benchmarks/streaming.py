@@ -491,20 +491,17 @@ async def measure_stream(
     output_limit_param: OutputLimitParam = "max_tokens",
 ) -> SampleResult:
     """Time one streamed completion. Never raises for API or network failures."""
-    client = _make_client(base_url, api_key, timeout_s, stall_timeout_s)
-    try:
-        return await _measure(
-            client,
-            api_model=api_model,
-            api_key=api_key,
-            messages=messages,
-            max_tokens=max_tokens,
-            timeout_s=timeout_s,
-            stall_timeout_s=stall_timeout_s,
-            output_limit_param=output_limit_param,
-        )
-    finally:
-        await client.close()
+    answer = await measure_stream_text(
+        base_url=base_url,
+        api_model=api_model,
+        api_key=api_key,
+        messages=messages,
+        max_tokens=max_tokens,
+        timeout_s=timeout_s,
+        stall_timeout_s=stall_timeout_s,
+        output_limit_param=output_limit_param,
+    )
+    return answer.sample
 
 
 async def measure_stream_text(
