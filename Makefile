@@ -44,6 +44,9 @@ staticfiles/staticfiles.json: $(INSTALLED) $(shell find static -type f 2>/dev/nu
 run: venv staticfiles/staticfiles.json
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_demo
+	@# The simulator answers the demo's speed-test targets and the live testbench.
+	@$(RUN_ENV) $(PY) manage.py llm_simulator --port 8765 >/dev/null 2>&1 & simulator=$$!; \
+	trap 'kill $$simulator 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver --nostatic 127.0.0.1:8000
 
 test: venv staticfiles/staticfiles.json

@@ -49,15 +49,23 @@ LIVE_MODEL = "o4-mini"
 LIVE_SAMPLES = 1
 
 
-def speed_demo_load(*, live_run: bool = True) -> list[str]:
-    """Create simulated history for the demo models that have none; returns their slugs."""
+def speed_demo_load(*, live_run: bool = True, enable_targets: bool = False) -> list[str]:
+    """Create simulated history for the demo models that have none; returns their slugs.
+
+    `enable_targets` switches the demo's simulator targets on (for `make run`, which starts
+    `manage.py llm_simulator` beside the site), so the live testbench has models to offer.
+    """
+    if enable_targets:
+        SpeedTarget.objects.filter(
+            is_simulated=True, base_url=SIMULATOR_URL, api_model__in=DEMO_PROFILES
+        ).update(enabled=True)
     loaded = []
     models = Model.objects.filter(slug__in=DEMO_PROFILES).prefetch_related("offerings")
     for model in models:
         if SpeedTestRun.objects.filter(model=model, is_simulated=True).exists():
             continue  # loaded before: running load_demo again adds nothing
         profile = DEMO_PROFILES[model.slug]
-        _demo_target(model)
+        _demo_target(model, enabled=enable_targets)
         with transaction.atomic():
             _history(model, profile, seed=model.slug)
             speed_aggregates_recompute(model_id=model.pk)
@@ -67,7 +75,7 @@ def speed_demo_load(*, live_run: bool = True) -> list[str]:
     return sorted(loaded)
 
 
-def _demo_target(model: Model) -> SpeedTarget | None:
+def _demo_target(model: Model, *, enabled: bool) -> SpeedTarget | None:
     offering = next(iter(model.offerings.all()), None)
     if offering is None:
         return None
@@ -80,8 +88,8 @@ def _demo_target(model: Model) -> SpeedTarget | None:
             "preset": HostPreset.SIMULATOR,
             "api_key_env": "",
             "is_simulated": True,
-            # Off: the demo's history is generated; switch on with `manage.py llm_simulator`.
-            "enabled": False,
+            # Off unless a simulator runs beside the site (make run): the history is generated.
+            "enabled": enabled,
         },
     )
     return target

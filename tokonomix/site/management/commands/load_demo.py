@@ -95,7 +95,8 @@ class Command(BaseCommand):
 
     def _speed_demo(self) -> None:
         """Simulated speed history for a few models (labelled simulated on every page)."""
-        loaded = speed_demo_load()
+        # In debug (make run, which also starts the simulator) the simulated targets are on.
+        loaded = speed_demo_load(enable_targets=settings.DEBUG)
         self.stdout.write(f"Simulated speed data: {len(loaded)} models ({', '.join(loaded)}).")
 
     def _demo_users(self) -> dict[str, Any]:
