@@ -30,7 +30,8 @@ def bench_simulator() -> Iterator[SimulatorServer]:
         "tb-b": SimulatedModel(**QUICK),
         "tb-c": SimulatedModel(**QUICK),
         "tb-broken": SimulatedModel(**QUICK, fault="server_error"),
-        "tb-slow": SimulatedModel(ttft_ms=50.0, inter_token_ms=40.0, tokens=40),
+        # Slow enough (about 3 s) for polls to see its answer grow, even on a busy machine.
+        "tb-slow": SimulatedModel(ttft_ms=50.0, inter_token_ms=50.0, tokens=60),
     }
     with SimulatorServer(models, default_model=SimulatedModel(**QUICK)) as server:
         yield server
