@@ -31,6 +31,7 @@ import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -39,7 +40,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -449,6 +450,23 @@ def _claim(run_id: int) -> TestbenchRun | None:
     return TestbenchRun.objects.get(pk=run_id)
 
 
+def _is_lock(error: OperationalError) -> bool:
+    return "locked" in str(error)
+
+
+def _while_locked(write: Callable[[], object], *, tries: int = 40) -> None:
+    """Retry a write SQLite refused because a reader held its lock (the embedded default
+    runs the testbench in a thread beside the web process); other errors propagate."""
+    for attempt in range(tries):
+        try:
+            write()
+            return
+        except OperationalError as error:
+            if not _is_lock(error) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
+
+
 def testbench_execute(*, run_id: int) -> TestbenchRun:
     """Stream every model of a run and record the answers. Safe to call twice."""
     run = _claim(run_id)
@@ -504,15 +522,20 @@ def testbench_execute(*, run_id: int) -> TestbenchRun:
                 continue
             text, answer, crash = progress.snapshot(index)
             if answer is not None:
-                _result_finish(run, job, answer)
+                _while_locked(partial(_result_finish, run, job, answer))
                 done[index] = True
             elif crash:
-                _result_fail(job.result, crash, sent=True, answer_text=text)
+                _while_locked(partial(_result_fail, job.result, crash, sent=True, answer_text=text))
                 done[index] = True
             elif text != written[index]:
-                TestbenchResult.objects.filter(
-                    pk=job.result.pk, status__in=UNFINISHED_RESULTS
-                ).update(answer=text)
+                try:
+                    TestbenchResult.objects.filter(
+                        pk=job.result.pk, status__in=UNFINISHED_RESULTS
+                    ).update(answer=text)
+                except OperationalError as error:
+                    if not _is_lock(error):
+                        raise
+                    continue  # progress is advisory: the next tick writes it
                 written[index] = text
         if not running or time.monotonic() > deadline:
             break
@@ -520,8 +543,12 @@ def testbench_execute(*, run_id: int) -> TestbenchRun:
         if not done[index]:
             text, _answer, _crash = progress.snapshot(index)
             _result_fail(job.result, _("no complete answer in time"), sent=True, answer_text=text)
-    TestbenchRun.objects.filter(pk=run.pk, status=TestbenchRun.Status.RUNNING).update(
-        status=TestbenchRun.Status.COMPLETED, finished_at=timezone.now()
+    _while_locked(
+        partial(
+            TestbenchRun.objects.filter(pk=run.pk, status=TestbenchRun.Status.RUNNING).update,
+            status=TestbenchRun.Status.COMPLETED,
+            finished_at=timezone.now(),
+        )
     )
     run.refresh_from_db()
     return run
