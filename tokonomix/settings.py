@@ -154,6 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests get a file too, not Django's in-memory shared-cache database, whose table
+    # locks make a reader and the testbench's writer thread fail instead of waiting.
+    DATABASES["default"].setdefault("TEST", {"NAME": str(BASE_DIR / "test-db.sqlite3")})
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = _parsed("DJANGO_CONN_MAX_AGE", env.int, 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
