@@ -5,6 +5,7 @@ code path. Required production values have no default, and a malformed value
 stops start-up with ImproperlyConfigured naming the variable.
 """
 
+import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # Tests get a file too, not Django's in-memory shared-cache database, whose table
     # locks make a reader and the testbench's writer thread fail instead of waiting.
-    DATABASES["default"].setdefault("TEST", {"NAME": str(BASE_DIR / "test-db.sqlite3")})
+    # One file per test process, so two test runs side by side never share it.
+    DATABASES["default"].setdefault(
+        "TEST", {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = _parsed("DJANGO_CONN_MAX_AGE", env.int, 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
