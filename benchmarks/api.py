@@ -89,7 +89,7 @@ def _last_test(summary: SpeedSummary) -> dict[str, Any] | None:
 def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) -> Status[Any]:
     """Speed figures and every sample (or those of the last `days` days), oldest first."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, with_profile=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     summary = model_speed(model=model).summary
@@ -164,7 +164,7 @@ def _csv_rows(samples: list[SpeedSample]) -> Iterator[str]:
 def get_model_speed_csv(request: HttpRequest, slug: Text, days: Days | None = None) -> Any:
     """Every sample as CSV, one row per request (oldest first)."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, with_profile=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     response = StreamingHttpResponse(
@@ -223,7 +223,7 @@ def list_verdicts(request: HttpRequest) -> Any:
 def list_model_verdicts(request: HttpRequest, slug: Text) -> Status[Any]:
     """The model's published verdicts, newest first."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, with_profile=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     return Status(200, [_verdict(v) for v in published_verdicts(model=model)])
@@ -242,7 +242,7 @@ def list_scores(request: HttpRequest, suite: Text = "") -> Any:
 def list_model_scores(request: HttpRequest, slug: Text) -> Status[Any]:
     """The model's published evaluation scores."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, with_profile=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     return Status(200, [_score(s) for s in score_pages(model=model)[:]])

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .formats import format_ms, format_percent, format_tps
 from .models import SpeedDaily
+
+# A chart's table fallback: one tuple of formatted cells per row (the day first).
+TableRows = list[tuple[str, ...]]
 
 LAYOUT: dict[str, Any] = {
     "margin": {"l": 55, "r": 10, "t": 10, "b": 40},
@@ -79,3 +83,44 @@ def availability_figure(days: Sequence[SpeedDaily], *, simulated: bool) -> dict[
         "% of requests ok",
         range=[0, 100],
     )
+
+
+def latency_table(days: Sequence[SpeedDaily]) -> TableRows:
+    """The latency chart's data for its table: day, samples, the four percentiles."""
+    return [
+        (
+            d.day.isoformat(),
+            str(d.speed_samples),
+            format_ms(d.p50_latency_ms),
+            format_ms(d.p95_latency_ms),
+            format_ms(d.p50_ttft_ms),
+            format_ms(d.p95_ttft_ms),
+        )
+        for d in days
+    ]
+
+
+def tokens_per_second_table(days: Sequence[SpeedDaily]) -> TableRows:
+    """The tokens-per-second chart's data for its table: day, samples, both speeds."""
+    return [
+        (
+            d.day.isoformat(),
+            str(d.speed_samples),
+            format_tps(d.median_decode_tps),
+            format_tps(d.median_e2e_tps),
+        )
+        for d in days
+    ]
+
+
+def availability_table(days: Sequence[SpeedDaily]) -> TableRows:
+    """The availability chart's data for its table: day, ok, failed, share ok."""
+    return [
+        (
+            d.day.isoformat(),
+            str(d.ok_samples),
+            str(d.failed_samples),
+            format_percent(d.availability),
+        )
+        for d in days
+    ]

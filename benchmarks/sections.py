@@ -7,7 +7,14 @@ from typing import Any
 
 from models_catalog.models import Model
 
-from .charts import availability_figure, latency_figure, tokens_per_second_figure
+from .charts import (
+    availability_figure,
+    availability_table,
+    latency_figure,
+    latency_table,
+    tokens_per_second_figure,
+    tokens_per_second_table,
+)
 from .selectors import PRELIMINARY_BELOW, model_speed, published_verdicts, score_snapshot
 from .stats import PERCENTILE_METHOD
 
@@ -29,7 +36,9 @@ def speed_context(*, model: Model) -> dict[str, Any]:
             "speed_latency_chart": latency_figure(speed.days, simulated=simulated),
             "speed_tps_chart": tokens_per_second_figure(speed.days, simulated=simulated),
             "speed_availability_chart": availability_figure(recent_days, simulated=simulated),
-            "speed_availability_days": recent_days,
+            "speed_latency_rows": latency_table(speed.days),
+            "speed_tps_rows": tokens_per_second_table(speed.days),
+            "speed_availability_rows": availability_table(recent_days),
         }
     )
     return context

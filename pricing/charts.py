@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .costs import format_usd
 from .selectors import OfferingPrices
 
 SERIES = (("input", "input_per_million", "Input"), ("output", "output_per_million", "Output"))
@@ -13,8 +14,9 @@ SERIES = (("input", "input_per_million", "Input"), ("output", "output_per_millio
 def price_history_figure(prices: OfferingPrices, *, today: dt.date) -> dict[str, Any]:
     """A step line per price with a marker at each change, extended to today."""
     data = []
+    changes = prices.rate_changes
     for _kind, column, label in SERIES:
-        points = [(p.effective_from, getattr(p, column)) for p in prices.history]
+        points = [(p.effective_from, getattr(p, column)) for p in changes]
         points = [(day, value) for day, value in points if value is not None]
         if not points:
             continue
@@ -43,3 +45,15 @@ def price_history_figure(prices: OfferingPrices, *, today: dt.date) -> dict[str,
             "height": 300,
         },
     }
+
+
+def price_history_table(prices: OfferingPrices) -> list[tuple[str, str, str]]:
+    """The price chart's data for its table: from when, input and output $/M."""
+    return [
+        (
+            p.effective_from.isoformat(),
+            format_usd(p.input_per_million),
+            format_usd(p.output_per_million),
+        )
+        for p in prices.rate_changes
+    ]

@@ -88,14 +88,27 @@ class SyncLock(models.Model):
 
 
 class PricePointQuerySet(models.QuerySet["PricePoint"]):
-    def in_force_on(self, day: dt.date) -> PricePointQuerySet:
-        """The one point per offering that was in force on the given day."""
+    def in_force_on(
+        self, day: dt.date, *, offering_ids: list[int] | None = None
+    ) -> PricePointQuerySet:
+        """The one point per offering that was in force on the given day (for the given
+        offerings, when the caller knows them: cheaper than deriving them from the points).
+
+        The latest-point lookup runs once per offering (an index range on the unique
+        (offering, effective_from) pair), not once per point of the history."""
         latest = (
-            PricePoint.objects.filter(offering=models.OuterRef("offering"), effective_from__lte=day)
+            PricePoint.objects.filter(offering=models.OuterRef("pk"), effective_from__lte=day)
             .order_by("-effective_from")
             .values("pk")[:1]
         )
-        return self.filter(pk=models.Subquery(latest))
+        in_force = (
+            Offering.objects.filter(
+                pk__in=self.values("offering_id") if offering_ids is None else offering_ids
+            )
+            .annotate(point_id=models.Subquery(latest))
+            .values("point_id")
+        )
+        return self.filter(pk__in=in_force)
 
     def for_model(self, model_id: int) -> PricePointQuerySet:
         return self.filter(offering__model_id=model_id)

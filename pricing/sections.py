@@ -12,7 +12,7 @@ from django.utils import timezone
 from models_catalog.models import Capability, Model
 from models_catalog.selectors import loaded_offerings
 
-from .charts import price_history_figure
+from .charts import price_history_figure, price_history_table
 from .costs import cost_estimate
 from .forms import CostCalculatorForm
 from .selectors import model_pricing
@@ -34,6 +34,7 @@ def pricing_context(
     }
     if pricing.reference is not None:
         context["price_chart"] = price_history_figure(pricing.reference, today=day)
+        context["price_chart_rows"] = price_history_table(pricing.reference)
     context.update(_calculator(pricing, query))
     return context
 

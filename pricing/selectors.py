@@ -18,7 +18,8 @@ from .models import PricePoint, SyncRun
 class OfferingPrices:
     offering: Offering
     current: PricePoint | None
-    history: list[PricePoint]
+    # Every point, oldest first; loaded for the reference offering only (model_pricing).
+    history: list[PricePoint] = field(default_factory=list)
 
     @property
     def typical_cost(self) -> Decimal | None:
@@ -27,6 +28,19 @@ class OfferingPrices:
         return typical_conversation_cost(
             self.current.input_per_million, self.current.output_per_million
         )
+
+    @property
+    def rate_changes(self) -> list[PricePoint]:
+        """The points of the history where the input or output rate moved (and the first):
+        what a chart of those two rates and its table show."""
+        changes: list[PricePoint] = []
+        for point in self.history:
+            if not changes or (point.input_per_million, point.output_per_million) != (
+                changes[-1].input_per_million,
+                changes[-1].output_per_million,
+            ):
+                changes.append(point)
+        return changes
 
 
 @dataclass(frozen=True)
@@ -72,9 +86,10 @@ def last_sync(*, source: str = "litellm") -> SyncRun | None:
 def model_pricing(
     *, model: Model, as_of: dt.date | None = None, offerings: list[Offering] | None = None
 ) -> ModelPricing:
-    """Every listed offering of the model with its full history; 6 queries whatever the
-    history, or 4 when given the model's `offerings` already loaded with host and regions
-    (and 1 more when the model's peers were not loaded with it)."""
+    """Every listed offering of the model with the price in force, and the reference
+    offering's full history; 6 queries whatever the history, or 4 when given the model's
+    `offerings` already loaded with host and regions (one fewer for a model with one
+    offering, and 1 more when the model's peers were not loaded with it)."""
     day = as_of or dt.date.today()
     if offerings is None:
         offerings = list(
@@ -83,22 +98,32 @@ def model_pricing(
             .prefetch_related("regions")
         )
     offerings = sorted((o for o in offerings if o.delisted_at is None), key=lambda o: o.source_key)
-    by_id = {o.pk: o for o in offerings}
-    histories: dict[int, list[PricePoint]] = {pk: [] for pk in by_id}
-    for point in PricePoint.objects.filter(offering_id__in=list(by_id)).order_by(
-        "effective_from", "pk"
-    ):
-        point.offering = by_id[point.offering_id]
-        histories[point.offering_id].append(point)
-    rows = []
-    for offering in offerings:
-        history = histories[offering.pk]
-        current = next((p for p in reversed(history) if p.effective_from <= day), None)
-        rows.append(OfferingPrices(offering=offering, current=current, history=history))
-    reference = next((r for r in rows if r.offering.pk == model.reference_offering_id), None)
-    if reference is None and rows:
-        reference = rows[0]
-    rows.sort(key=lambda r: (r is not reference, r.offering.host.name, r.offering.source_key))
+    if not offerings:
+        return ModelPricing(
+            model=model,
+            reference=None,
+            offerings=[],
+            last_sync=last_sync(),
+            as_of=day,
+            alternatives=alternatives(model=model, as_of=day),
+        )
+    reference_offering = next(
+        (o for o in offerings if o.pk == model.reference_offering_id), offerings[0]
+    )
+    history = list(
+        PricePoint.objects.filter(offering=reference_offering).order_by("effective_from", "pk")
+    )
+    for point in history:
+        point.offering = reference_offering
+    others = [o for o in offerings if o is not reference_offering]
+    current = current_points(offering_ids=[o.pk for o in others], as_of=day) if others else {}
+    reference = OfferingPrices(
+        offering=reference_offering,
+        current=next((p for p in reversed(history) if p.effective_from <= day), None),
+        history=history,
+    )
+    others.sort(key=lambda o: (o.host.name, o.source_key))
+    rows = [reference, *(OfferingPrices(offering=o, current=current.get(o.pk)) for o in others)]
     return ModelPricing(
         model=model,
         reference=reference,
@@ -136,7 +161,7 @@ def alternatives(*, model: Model, as_of: dt.date, limit: int = 8) -> list[Altern
 
 def current_points(*, offering_ids: list[int], as_of: dt.date) -> dict[int, PricePoint]:
     """The point in force on `as_of` for each offering; one query."""
-    points = PricePoint.objects.filter(offering_id__in=offering_ids).in_force_on(as_of)
+    points = PricePoint.objects.in_force_on(as_of, offering_ids=offering_ids).order_by()
     return {point.offering_id: point for point in points}
 
 

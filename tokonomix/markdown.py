@@ -40,6 +40,7 @@ import logging
 import re
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,7 @@ __all__ = [
     "markdown_html",
     "render_markdown",
     "render_markdown_cached",
+    "table_rows_html",
 ]
 
 logger = logging.getLogger(__name__)
@@ -491,3 +493,24 @@ def json_ld_script(data: Any) -> SafeString:
     return mark_safe(  # noqa: S308 -- Django's json_script output, escaped as above
         element.replace('type="application/json"', 'type="application/ld+json"', 1)
     )
+
+
+def table_rows_html(rows: Iterable[Sequence[object]]) -> SafeString:
+    """Table body rows (``<tr>``) of formatted cells, every cell escaped: the first a
+    label, the others numbers (``class="num"``).
+
+    For the tables behind charts, which run to hundreds of cells: built in one pass here
+    they cost a small part of what a template loop of variable nodes costs.
+    """
+    from django.utils.safestring import mark_safe  # lazy: keep this module Django-free
+
+    escape = html.escape
+    body = "".join(
+        "<tr><td>"
+        + escape(str(label))
+        + "</td>"
+        + "".join('<td class="num">' + escape(str(cell)) + "</td>" for cell in cells)
+        + "</tr>"
+        for label, *cells in rows
+    )
+    return mark_safe(body)  # noqa: S308 -- every cell escaped above

@@ -21,6 +21,7 @@ LATENCY_DRIFT = 0.30
 
 
 def collect(model: Model) -> dict[str, Any]:
+    """The model's evidence now, read from the database (2 queries)."""
     point = (
         PricePoint.objects.filter(offering_id=model.reference_offering_id)
         .in_force_on(timezone.localdate())
@@ -28,7 +29,14 @@ def collect(model: Model) -> dict[str, Any]:
         if model.reference_offering_id
         else None
     )
-    summary = SpeedSummary.objects.filter(model=model).first()
+    return assemble(model, point=point, summary=SpeedSummary.objects.filter(model=model).first())
+
+
+def assemble(
+    model: Model, *, point: PricePoint | None, summary: SpeedSummary | None
+) -> dict[str, Any]:
+    """The evidence from rows a page has already read: the reference offering's point in
+    force today and the speed summary (a model page has both, so it reads nothing twice)."""
     return {
         "collected_at": timezone.now().isoformat(),
         "prices": None

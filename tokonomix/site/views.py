@@ -25,9 +25,8 @@ from models_catalog.sections import profile_context
 from pricing.sections import pricing_context
 from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
 from tokonomix.pagecache import cache_page_for_readers
-from tokonomix.workflow.models import evidence_collect
 
-from . import selectors
+from . import evidence, selectors
 from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, LeaderboardForm, SearchForm
 
 LEADERBOARD_PAGE_SIZE = 50
@@ -162,12 +161,23 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
         model = catalogue.model_header(slug=slug, published_only=not staff_preview)
     except Model.DoesNotExist:
         raise Http404("No such model") from None
-    context = {"model": model}
-    # Read once for the profile's and the verdicts' "needs re-review" dates.
-    current = evidence_collect(model)
-    context.update(profile_context(model=model, preview=staff_preview, current=current))
+    context: dict[str, Any] = {"model": model}
     context.update(pricing_context(model=model, query=request.GET))
     context.update(speed_context(model=model))
+    # The profile's and the verdicts' "needs re-review" dates compare what was approved
+    # with the prices and speed the sections above already read.
+    reference = context["pricing"].reference
+    if model.reference_offering_id and (
+        reference is None or reference.offering.pk != model.reference_offering_id
+    ):
+        current = evidence.collect(model)  # a delisted reference offering: not on the page
+    else:
+        current = evidence.assemble(
+            model,
+            point=reference.current if model.reference_offering_id and reference else None,
+            summary=context["speed"].summary,
+        )
+    context.update(profile_context(model=model, preview=staff_preview, current=current))
     context.update(opinion_context(model=model, current=current))
     return render(request, "site/model_profile.html", context)
 

@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from tokonomix.markdown import json_ld_script, markdown_html
+from tokonomix.markdown import json_ld_script, markdown_html, table_rows_html
 
 register = template.Library()
 
@@ -17,3 +17,9 @@ def markdown(text: str) -> SafeString:
 @register.filter
 def json_ld(data: Any) -> SafeString:
     return json_ld_script(data)
+
+
+@register.filter
+def table_rows(rows: Any) -> SafeString:
+    """Rows of formatted cells (a chart's table fallback) as escaped <tr> elements."""
+    return table_rows_html(rows)
