@@ -15,7 +15,13 @@ from .charts import (
     tokens_per_second_figure,
     tokens_per_second_table,
 )
-from .selectors import PRELIMINARY_BELOW, model_speed, published_verdicts, score_snapshot
+from .selectors import (
+    CHART_DAYS,
+    PRELIMINARY_BELOW,
+    model_speed,
+    published_verdicts,
+    score_snapshot,
+)
 from .stats import PERCENTILE_METHOD
 
 
@@ -26,6 +32,7 @@ def speed_context(*, model: Model) -> dict[str, Any]:
         "speed": speed,
         "speed_percentile_method": PERCENTILE_METHOD,
         "speed_preliminary_below": PRELIMINARY_BELOW,
+        "speed_chart_days": CHART_DAYS,
     }
     if speed.summary is None:
         return context

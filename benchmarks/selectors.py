@@ -44,13 +44,22 @@ class ModelSpeed:
         return [day for day in self.days if day.day >= since]
 
 
-def model_speed(*, model: Model) -> ModelSpeed:
-    """The summary row and the daily rows it was built with: at most 2 queries."""
+# The daily charts and their tables cover this many days up to the last measured day, so
+# a page stays the same size however long a model has been tested; the downloads (CSV,
+# JSON) hold every sample.
+CHART_DAYS = 90
+
+
+def model_speed(*, model: Model, chart_days: int = CHART_DAYS) -> ModelSpeed:
+    """The summary row and its daily rows of the last `chart_days` days: at most 2 queries."""
     summary = SpeedSummary.objects.filter(model=model).select_related("last_run").first()
     if summary is None:
         return ModelSpeed(summary=None)
+    since = summary.window_end - dt.timedelta(days=chart_days - 1)
     days = list(
-        SpeedDaily.objects.filter(model=model, is_simulated=summary.is_simulated).order_by("day")
+        SpeedDaily.objects.filter(
+            model=model, is_simulated=summary.is_simulated, day__gte=since
+        ).order_by("day")
     )
     return ModelSpeed(summary=summary, days=days)
 
@@ -164,11 +173,6 @@ def score_snapshot(*, model: Model) -> list[ScoreRow]:
     return rows
 
 
-def speed_summaries(*, model_ids: list[int]) -> dict[int, SpeedSummary]:
-    """The speed summary of each model that has one, by model id; one query."""
-    return {s.model_id: s for s in SpeedSummary.objects.filter(model_id__in=model_ids)}
-
-
 def latest_published_verdicts(*, model_ids: list[int]) -> dict[int, Verdict]:
     """Each model's newest published verdict (read its `published_data()`); one query."""
     verdicts = (
@@ -196,15 +200,6 @@ def verdict_feed_items(*, model: Model | None = None, limit: int = 50) -> list[V
     if model is not None:
         queryset = queryset.filter(model=model)
     return list(queryset.order_by("-published_at", "-pk")[:limit])
-
-
-def speed_leaderboard() -> list[SpeedSummary]:
-    """Published models' speed summaries with their model and provider; one query."""
-    return list(
-        SpeedSummary.objects.filter(model__is_published=True)
-        .select_related("model__provider")
-        .order_by("model__name")
-    )
 
 
 class _Pages[T]:

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from models_catalog.models import Model, Offering
 
@@ -216,35 +217,47 @@ def price_changes(
 class ReferencePrice:
     """The price a listing quotes for a model: its reference offering's point in force."""
 
-    offering: Offering
-    point: PricePoint
+    source_key: str  # the quoted offering's key in the price map
+    input_per_million: Decimal | None
+    output_per_million: Decimal | None
+    effective_from: dt.date
 
     @property
     def typical_cost(self) -> Decimal | None:
-        return typical_conversation_cost(
-            self.point.input_per_million, self.point.output_per_million
-        )
+        return typical_conversation_cost(self.input_per_million, self.output_per_million)
 
 
-def reference_prices(*, models: list[Model], as_of: dt.date) -> dict[int, ReferencePrice]:
-    """Each model's price in force on `as_of` at the offering its page quotes first (the
-    reference offering, else its first listed offering by source key, as `model_pricing`
-    picks); 2 queries whatever the number of models."""
-    offerings = (
-        Offering.objects.listed()
-        .filter(model__in=[m.pk for m in models])
-        .select_related("host")
-        .order_by("source_key")
+def with_reference_price(queryset: QuerySet[Model], *, as_of: dt.date) -> QuerySet[Model]:
+    """Models with the price their pages quote, in the same query: the point in force on
+    `as_of` at the reference offering while it is listed, else at the first listed offering
+    by source key (as `model_pricing` picks). Read it with `reference_price_of(model)`;
+    filter and sort on `quoted_input_per_million` and `quoted_output_per_million`."""
+    listed = Offering.objects.listed().filter(model=OuterRef("pk"))
+    quoted_offering = Coalesce(
+        Subquery(listed.filter(pk=OuterRef("reference_offering_id")).values("pk")[:1]),
+        Subquery(listed.order_by("source_key").values("pk")[:1]),
     )
-    chosen: dict[int, Offering] = {}
-    by_model = {m.pk: m for m in models}
-    for offering in offerings:
-        model = by_model[offering.model_id]
-        if offering.model_id not in chosen or offering.pk == model.reference_offering_id:
-            chosen[offering.model_id] = offering
-    points = current_points(offering_ids=[o.pk for o in chosen.values()], as_of=as_of)
-    return {
-        model_id: ReferencePrice(offering=offering, point=points[offering.pk])
-        for model_id, offering in chosen.items()
-        if offering.pk in points
-    }
+    in_force = PricePoint.objects.filter(
+        offering=OuterRef("quoted_offering_id"), effective_from__lte=as_of
+    ).order_by("-effective_from")
+    return queryset.annotate(quoted_offering_id=quoted_offering).annotate(
+        quoted_source_key=Subquery(
+            Offering.objects.filter(pk=OuterRef("quoted_offering_id")).values("source_key")[:1]
+        ),
+        quoted_input_per_million=Subquery(in_force.values("input_per_million")[:1]),
+        quoted_output_per_million=Subquery(in_force.values("output_per_million")[:1]),
+        quoted_price_from=Subquery(in_force.values("effective_from")[:1]),
+    )
+
+
+def reference_price_of(model: Model) -> ReferencePrice | None:
+    """The quoted price `with_reference_price` read with the model; None without a point."""
+    effective_from = getattr(model, "quoted_price_from", None)
+    if effective_from is None:
+        return None
+    return ReferencePrice(
+        source_key=model.quoted_source_key,  # type: ignore[attr-defined]
+        input_per_million=model.quoted_input_per_million,  # type: ignore[attr-defined]
+        output_per_million=model.quoted_output_per_million,  # type: ignore[attr-defined]
+        effective_from=effective_from,
+    )

@@ -1,11 +1,13 @@
 """Whole-page cache for anonymous readers, in the shared cache, dropped when data changes.
 
-A page's key is its path, query string and language plus a global content version kept in
-the cache. Whatever changes what a page shows (an applied price sync, a finished speed
-test, a workflow step, an admin save of a catalogue row) calls `pages_invalidate()`, which
-replaces the version: every cached page is then unreachable at once and expires on its own.
-The version is a random token rather than a counter, so an evicted version can never come
-back as an old value and revive stale pages.
+A page's key is its path, query string and language; the page is stored with the global
+content version it was rendered under, and served only while that version is current.
+Whatever changes what a page shows (an applied price sync, a finished speed test, a
+workflow step, an admin save of a catalogue row) calls `pages_invalidate()`, which
+replaces the version: every cached page is then stale at once, and is rendered again on
+its next visit. The version is a random token rather than a counter, so an evicted
+version can never come back as an old value and revive stale pages. A hit reads the
+version and the page in one round trip (MGET).
 
 Only anonymous GETs (and HEADs) answered 200 without cookies are cached; signed-in users,
 and so staff previews, always get a fresh page. PAGE_CACHE_SECONDS = 0 turns it all off.
@@ -67,10 +69,10 @@ def _version() -> str:
     return str(version)
 
 
-def page_key(request: HttpRequest, version: str) -> str:
+def page_key(request: HttpRequest) -> str:
     raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{get_language() or ''}"
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"pagecache:page:{version}:{digest}"
+    return f"pagecache:page:{digest}"
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -96,10 +98,12 @@ def cache_page_for_readers(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = page_key(request, _version())
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
+        key = page_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or _version()
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            _, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
@@ -110,7 +114,11 @@ def cache_page_for_readers(view: View) -> View:
             response = response.render()
         if _cacheable_response(response):
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
-            cache.set(key, (response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)
+            # Stored under the version read before rendering: a change made meanwhile
+            # has replaced it, so this page is never served as current.
+            cache.set(
+                key, (version, response.content, headers), timeout=settings.PAGE_CACHE_SECONDS
+            )
             response[CACHE_HEADER] = "miss"
         return response
 

@@ -9,12 +9,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Lower
 
 from benchmarks.models import SpeedSummary, Verdict
-from benchmarks.selectors import latest_published_verdicts, speed_summaries
+from benchmarks.selectors import latest_published_verdicts
 from models_catalog.models import Model, Offering, Provider, UseCase
-from pricing.selectors import ReferencePrice, reference_prices
+from pricing.selectors import ReferencePrice, reference_price_of, with_reference_price
 from tokonomix.workflow.models import Approval
 
 EU_REGION = "eu"
@@ -28,21 +39,26 @@ class LeaderboardRow:
     price: ReferencePrice | None
     speed: SpeedSummary | None
 
+    @classmethod
+    def of(cls, model: Model) -> LeaderboardRow:
+        """From a model of `leaderboard_models` (price and speed read with it)."""
+        return cls(model=model, price=reference_price_of(model), speed=_speed_summary(model))
+
     @property
     def offered_in_eu(self) -> bool:
         return bool(getattr(self.model, "offered_in_eu", False))
 
     @property
     def input_price(self) -> Decimal | None:
-        return self.price.point.input_per_million if self.price else None
+        return self.price.input_per_million if self.price else None
 
     @property
     def output_price(self) -> Decimal | None:
-        return self.price.point.output_per_million if self.price else None
+        return self.price.output_per_million if self.price else None
 
     @property
     def price_date(self) -> dt.date | None:
-        return self.price.point.effective_from if self.price else None
+        return self.price.effective_from if self.price else None
 
     @property
     def typical_cost(self) -> Decimal | None:
@@ -72,44 +88,37 @@ class LeaderboardRow:
     def speed_simulated(self) -> bool:
         return bool(self.speed and self.speed.is_simulated)
 
-    @property
-    def tier_rank(self) -> int | None:
-        return self.model.tier.rank if self.model.tier else None
+
+def _speed_summary(model: Model) -> SpeedSummary | None:
+    try:
+        return model.speed_summary  # type: ignore[attr-defined,no-any-return]
+    except SpeedSummary.DoesNotExist:
+        return None
 
 
-# key -> (value to sort by, best first is the largest value)
-SORT_KEYS: dict[str, tuple[Callable[[LeaderboardRow], Any], bool]] = {
-    "name": (lambda row: row.model.name.lower(), False),
-    "price": (lambda row: row.input_price, False),
-    "typical": (lambda row: row.typical_cost, False),
-    "latency": (lambda row: row.p50_latency_ms, False),
-    "tps": (lambda row: row.tokens_per_second, True),
-    "availability": (lambda row: row.availability, True),
-    "tier": (lambda row: row.tier_rank, False),
-}
-
-
-def sort_rows(rows: list[LeaderboardRow], *, sort: str) -> list[LeaderboardRow]:
-    """Best first on the chosen figure; models without that figure go last, by name."""
-    value_of, descending = SORT_KEYS.get(sort, SORT_KEYS["name"])
-    known = [row for row in rows if value_of(row) is not None]
-    missing = [row for row in rows if value_of(row) is None]
-    known.sort(key=lambda row: row.model.name.lower())
-    known.sort(key=value_of, reverse=descending)  # stable: ties stay by name
-    missing.sort(key=lambda row: row.model.name.lower())
-    return known + missing
-
-
-def _published_models() -> Any:
-    eu_offering = Offering.objects.listed().filter(model=OuterRef("pk"), regions__code=EU_REGION)
-    return (
-        Model.objects.published()
-        .select_related("provider", "tier")
-        .annotate(offered_in_eu=Exists(eu_offering))
+def _typical_cost() -> Any:
+    """What `typical_conversation_cost` computes, as SQL (for sorting), without the
+    division by a million, which changes no order."""
+    return ExpressionWrapper(
+        F("quoted_input_per_million") * settings.TYPICAL_INPUT_TOKENS
+        + F("quoted_output_per_million") * settings.TYPICAL_OUTPUT_TOKENS,
+        output_field=DecimalField(),
     )
 
 
-def leaderboard(
+# sort key -> (the figure, best first is the largest value)
+SORTS: dict[str, tuple[Callable[[], Any], bool]] = {
+    "name": (lambda: Lower("name"), False),
+    "price": (lambda: F("quoted_input_per_million"), False),
+    "typical": (_typical_cost, False),
+    "latency": (lambda: F("speed_summary__p50_latency_ms_30d"), False),
+    "tps": (lambda: F("speed_summary__median_decode_tps_30d"), True),
+    "availability": (lambda: F("speed_summary__availability_30d"), True),
+    "tier": (lambda: F("tier__rank"), False),
+}
+
+
+def leaderboard_models(
     *,
     as_of: dt.date,
     provider_id: int | None = None,
@@ -117,23 +126,42 @@ def leaderboard(
     capabilities: Iterable[str] = (),
     offered_in_eu: bool = False,
     max_input_price: Decimal | None = None,
+    measured_only: bool = False,
+    slugs: Iterable[str] | None = None,
     sort: str = "name",
-) -> list[LeaderboardRow]:
-    """Published models with their reference price and speed summary; 4 queries."""
-    queryset = _published_models().with_capabilities(capabilities)
+) -> QuerySet[Model]:
+    """Published models with their quoted price and speed summary, filtered and sorted in
+    the database: best first on the chosen figure, models without it last, ties by name.
+    One query for any slice of it, so a page of 50 builds 50 rows, whatever the catalogue
+    (read the rows with `LeaderboardRow.of`)."""
+    eu_offering = Offering.objects.listed().filter(model=OuterRef("pk"), regions__code=EU_REGION)
+    queryset = with_reference_price(
+        Model.objects.published()
+        .select_related("provider", "tier", "speed_summary")
+        .annotate(offered_in_eu=Exists(eu_offering))
+        .with_capabilities(capabilities),
+        as_of=as_of,
+    )
     if provider_id is not None:
         queryset = queryset.filter(provider_id=provider_id)
     if tier_id is not None:
         queryset = queryset.filter(tier_id=tier_id)
     if offered_in_eu:
         queryset = queryset.filter(offered_in_eu=True)
-    models = list(queryset)
-    prices = reference_prices(models=models, as_of=as_of)
-    speeds = speed_summaries(model_ids=[m.pk for m in models])
-    rows = [LeaderboardRow(model=m, price=prices.get(m.pk), speed=speeds.get(m.pk)) for m in models]
     if max_input_price is not None:
-        rows = [r for r in rows if r.input_price is not None and r.input_price <= max_input_price]
-    return sort_rows(rows, sort=sort)
+        queryset = queryset.filter(quoted_input_per_million__lte=max_input_price)
+    if measured_only:
+        queryset = queryset.filter(speed_summary__isnull=False)
+    if slugs is not None:
+        queryset = queryset.filter(slug__in=list(slugs))
+    figure, descending = SORTS.get(sort, SORTS["name"])
+    ordering = figure().desc(nulls_last=True) if descending else figure().asc(nulls_last=True)
+    return queryset.order_by(ordering, Lower("name"), "pk")
+
+
+def leaderboard(**filters: Any) -> list[LeaderboardRow]:
+    """Every row `leaderboard_models(**filters)` selects (downloads and short lists)."""
+    return [LeaderboardRow.of(model) for model in leaderboard_models(**filters)]
 
 
 @dataclass(frozen=True)
@@ -152,17 +180,14 @@ class CompareColumn:
 
 def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
     """The published models among `slugs`, in that order, with every section's data;
-    7 queries whatever the number of models."""
+    6 queries whatever the number of models."""
     models = {
         m.slug: m
-        for m in _published_models()
-        .filter(slug__in=slugs)
+        for m in leaderboard_models(as_of=as_of, slugs=slugs)
         .select_related("profile__published_revision")
         .prefetch_related("capabilities", "offerings__regions")
     }
     ordered = [models[slug] for slug in slugs if slug in models]
-    prices = reference_prices(models=ordered, as_of=as_of)
-    speeds = speed_summaries(model_ids=[m.pk for m in ordered])
     verdicts = latest_published_verdicts(model_ids=[m.pk for m in ordered])
     profiles = {m.pk: getattr(m, "profile", None) for m in ordered}
     revision_ids = [p.published_revision_id for p in profiles.values() if p is not None]
@@ -176,8 +201,8 @@ def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
         columns.append(
             CompareColumn(
                 model=m,
-                price=prices.get(m.pk),
-                speed=speeds.get(m.pk),
+                price=reference_price_of(m),
+                speed=_speed_summary(m),
                 profile_data=profile.published_data() if profile else None,
                 profile_approval=approvals.get(profile.published_revision_id or 0)
                 if profile
@@ -230,15 +255,11 @@ def use_case_page(*, slug: str, as_of: dt.date) -> tuple[PublishedUseCase, list[
     use_case = UseCase.objects.published().select_related("published_revision").get(slug=slug)
     data = use_case.published_data() or {}
     entries = sorted(data.get("entries", []), key=lambda entry: entry["rank"])
-    models = {m.slug: m for m in _published_models().filter(slug__in=[e["model"] for e in entries])}
-    prices = reference_prices(models=list(models.values()), as_of=as_of)
-    speeds = speed_summaries(model_ids=[m.pk for m in models.values()])
+    models = {
+        m.slug: m for m in leaderboard_models(as_of=as_of, slugs=[e["model"] for e in entries])
+    }
     ranked = [
-        RankedEntry(
-            rank=entry["rank"],
-            note=entry["note"],
-            row=LeaderboardRow(model=m, price=prices.get(m.pk), speed=speeds.get(m.pk)),
-        )
+        RankedEntry(rank=entry["rank"], note=entry["note"], row=LeaderboardRow.of(m))
         for entry in entries
         if (m := models.get(entry["model"])) is not None
     ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from benchmarks.models import SPEED_SOURCES
 from benchmarks.sections import opinion_context, speed_context
-from benchmarks.selectors import PRELIMINARY_BELOW, speed_leaderboard
+from benchmarks.selectors import PRELIMINARY_BELOW
 from benchmarks.stats import PERCENTILE_METHOD
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider, UseCase
@@ -32,13 +33,14 @@ from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, LeaderboardForm, Sea
 LEADERBOARD_PAGE_SIZE = 50
 
 
-def _leaderboard(request: HttpRequest) -> tuple[LeaderboardForm, list[selectors.LeaderboardRow]]:
-    """The form and the rows its valid fields select; invalid fields are ignored, and shown."""
+def _leaderboard(request: HttpRequest) -> tuple[LeaderboardForm, QuerySet[Model]]:
+    """The form and the models its valid fields select; invalid fields are ignored, and
+    shown."""
     form = LeaderboardForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    rows = selectors.leaderboard(as_of=timezone.localdate(), **form.filters())
-    return form, rows
+    models = selectors.leaderboard_models(as_of=timezone.localdate(), **form.filters())
+    return form, models
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -50,8 +52,9 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 
 @cache_page_for_readers
 def home(request: HttpRequest) -> HttpResponse:
-    form, rows = _leaderboard(request)
-    page = Paginator(rows, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    form, models = _leaderboard(request)
+    page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [selectors.LeaderboardRow.of(model) for model in page.object_list]
     query = _query_without(request, "page")
     return render(
         request,
@@ -59,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "row_count": len(rows),
+            "row_count": page.paginator.count,
             "query": query,
             "sort_query": _query_without(request, "page", "sort"),
             "current_sort": form.filters()["sort"],
@@ -103,7 +106,7 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
         "provider": row.model.provider.name,
         "tier": row.model.tier.label if row.model.tier else None,
         "offered_in_eu": row.offered_in_eu,
-        "price_offering": row.price.offering.source_key if row.price else None,
+        "price_offering": row.price.source_key if row.price else None,
         "price_effective_from": text(row.price_date),
         "input_per_million_usd": text(row.input_price),
         "output_per_million_usd": text(row.output_price),
@@ -124,9 +127,10 @@ def _download_errors(form: LeaderboardForm) -> dict[str, list[str]]:
 
 
 def leaderboard_csv(request: HttpRequest) -> HttpResponse:
-    form, rows = _leaderboard(request)
+    form, models = _leaderboard(request)
     if form.errors:
         return JsonResponse({"errors": _download_errors(form)}, status=400)
+    rows = [selectors.LeaderboardRow.of(model) for model in models]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tokonomix-leaderboard.csv"'
     writer = csv.DictWriter(response, fieldnames=LEADERBOARD_FIELDS)
@@ -138,9 +142,10 @@ def leaderboard_csv(request: HttpRequest) -> HttpResponse:
 
 
 def leaderboard_json(request: HttpRequest) -> HttpResponse:
-    form, rows = _leaderboard(request)
+    form, models = _leaderboard(request)
     if form.errors:
         return JsonResponse({"errors": _download_errors(form)}, status=400)
+    rows = [selectors.LeaderboardRow.of(model) for model in models]
     return JsonResponse(
         {
             "as_of": timezone.localdate().isoformat(),
@@ -266,13 +271,7 @@ def speed_board(request: HttpRequest) -> HttpResponse:
     status = 200
     if sort not in SPEED_SORTS:
         sort, status = "latency", 400
-    rows = selectors.sort_rows(
-        [
-            selectors.LeaderboardRow(model=summary.model, price=None, speed=summary)
-            for summary in speed_leaderboard()
-        ],
-        sort=sort,
-    )
+    rows = selectors.leaderboard(as_of=timezone.localdate(), measured_only=True, sort=sort)
     return render(
         request,
         "site/speed_board.html",
