@@ -61,16 +61,12 @@ class ModelPricing:
 @dataclass(frozen=True)
 class Alternative:
     model: Model
-    current: PricePoint | None
+    price: ReferencePrice | None  # what the model's own page quotes
     is_peer: bool
 
     @property
     def typical_cost(self) -> Decimal | None:
-        if self.current is None:
-            return None
-        return typical_conversation_cost(
-            self.current.input_per_million, self.current.output_per_million
-        )
+        return self.price.typical_cost if self.price else None
 
 
 def last_sync(*, source: str = "litellm") -> SyncRun | None:
@@ -136,26 +132,21 @@ def model_pricing(
 
 
 def alternatives(*, model: Model, as_of: dt.date, limit: int = 8) -> list[Alternative]:
-    """Peers editors picked, then published models of the same tier; 2 queries, and one
-    more unless the model's peers were loaded with it (model_header)."""
+    """Peers editors picked, then published models of the same tier, each with the price
+    its page quotes; 1 query, and one more unless the model's peers were loaded with it
+    (model_header)."""
     peer_ids = {peer.pk for peer in model.peers.all()}
-    candidates = Model.objects.published().exclude(pk=model.pk).select_related("provider")
+    candidates = Model.objects.published().exclude(pk=model.pk)
     condition = Q(pk__in=peer_ids)
     if model.tier_id is not None:
         condition |= Q(tier_id=model.tier_id)
-    chosen = list(candidates.filter(condition).order_by("name")[: limit * 2])
-    chosen.sort(key=lambda m: (m.pk not in peer_ids, m.name))
-    chosen = chosen[:limit]
-    current = current_points(
-        offering_ids=[m.reference_offering_id for m in chosen if m.reference_offering_id],
-        as_of=as_of,
+    chosen = list(
+        with_reference_price(candidates.filter(condition), as_of=as_of)
+        .annotate(is_peer=Q(pk__in=peer_ids))
+        .order_by("-is_peer", "name")[:limit]
     )
     return [
-        Alternative(
-            model=m,
-            current=current.get(m.reference_offering_id or 0),
-            is_peer=m.pk in peer_ids,
-        )
+        Alternative(model=m, price=reference_price_of(m), is_peer=m.pk in peer_ids)
         for m in chosen
     ]
 
