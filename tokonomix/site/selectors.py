@@ -38,11 +38,23 @@ class LeaderboardRow:
     model: Model
     price: ReferencePrice | None
     speed: SpeedSummary | None
+    rank: int | None = None  # on a use case's ranked list, with the editors' note
+    note: str = ""
 
     @classmethod
-    def of(cls, model: Model) -> LeaderboardRow:
+    def of(cls, model: Model, **ranking: Any) -> LeaderboardRow:
         """From a model of `leaderboard_models` (price and speed read with it)."""
-        return cls(model=model, price=reference_price_of(model), speed=_speed_summary(model))
+        return cls(
+            model=model, price=reference_price_of(model), speed=_speed_summary(model), **ranking
+        )
+
+    @property
+    def price_since(self) -> str:
+        return self.price.effective_from.isoformat() if self.price else ""
+
+    @property
+    def speed_to(self) -> str:
+        return self.speed.window_end.isoformat() if self.speed else ""
 
     @property
     def offered_in_eu(self) -> bool:
@@ -243,14 +255,9 @@ def use_case_list() -> list[PublishedUseCase]:
     return sorted(items, key=lambda item: str(item.data.get("title", "")).lower())
 
 
-@dataclass(frozen=True)
-class RankedEntry:
-    rank: int
-    note: str
-    row: LeaderboardRow
-
-
-def use_case_page(*, slug: str, as_of: dt.date) -> tuple[PublishedUseCase, list[RankedEntry]]:
+def use_case_page(
+    *, slug: str, as_of: dt.date
+) -> tuple[PublishedUseCase, list[LeaderboardRow]]:
     """A published use case and its ranked published models; raises UseCase.DoesNotExist."""
     use_case = UseCase.objects.published().select_related("published_revision").get(slug=slug)
     data = use_case.published_data() or {}
@@ -259,7 +266,7 @@ def use_case_page(*, slug: str, as_of: dt.date) -> tuple[PublishedUseCase, list[
         m.slug: m for m in leaderboard_models(as_of=as_of, slugs=[e["model"] for e in entries])
     }
     ranked = [
-        RankedEntry(rank=entry["rank"], note=entry["note"], row=LeaderboardRow.of(m))
+        LeaderboardRow.of(m, rank=entry["rank"], note=entry["note"])
         for entry in entries
         if (m := models.get(entry["model"])) is not None
     ]
