@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from benchmarks.models import SpeedTestRun
 from benchmarks.sections import speed_context
+from models_catalog.models import Model
 from tests import factories
 
 from .conftest import recorded_run
@@ -114,6 +115,31 @@ def test_speed_context_takes_the_same_queries_whatever_the_history(
     unmeasured = factories.model()
     with django_assert_num_queries(1):
         speed_context(model=unmeasured)
+
+
+def test_the_daily_charts_and_their_tables_cover_the_last_90_days(client) -> None:  # type: ignore[no-untyped-def]
+    factories.model(slug="long-tested")
+    history(Model.objects.get(slug="long-tested"), days=95)
+    today = timezone.now().date()
+    too_old, recent = today - dt.timedelta(days=95), today - dt.timedelta(days=80)
+
+    page = client.get("/en/models/long-tested/").content.decode()
+
+    latency = json.loads(
+        re.search(r'id="speed-latency-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+    )
+    charted = latency["data"][0]["x"]
+    assert recent.isoformat() in charted and too_old.isoformat() not in charted
+    assert len(charted) <= 90
+    for section_id in ("speed", "tokens-per-second"):
+        table = section(page, section_id)
+        assert f"<td>{recent.isoformat()}</td>" in table
+        assert f"<td>{too_old.isoformat()}</td>" not in table
+    assert "over the last 90 days measured" in section(page, "speed")
+    # The summary still counts every sample, and the download still holds them all.
+    download = client.get("/api/v1/models/long-tested/speed.csv")
+    csv_rows = b"".join(download.streaming_content).decode().splitlines()
+    assert len(csv_rows) == 1 + 95 * 6
 
 
 def test_load_demo_measures_o4_mini_and_leaves_some_models_empty_and_is_idempotent(

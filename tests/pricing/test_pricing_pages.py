@@ -1,6 +1,8 @@
 """The pricing parts of the model page, the changes page, feeds and the API agree with the data."""
 
 import csv
+import json
+import re
 import datetime as dt
 import io
 import xml.etree.ElementTree as ET
@@ -182,3 +184,79 @@ def test_a_malformed_since_date_on_the_changes_page_is_a_clear_400(client):
 
     assert response.status_code == 400
     assert b"Use a date like" in response.content
+
+
+def test_the_history_chart_and_its_table_mark_where_the_input_or_output_rate_moved(
+    client, tmp_path
+):
+    prices_sync(path=write(tmp_path / "a.json", feed()), as_of=dt.date(2026, 1, 5))
+    # A point that moves only the cached-input price: no step in the input/output chart.
+    cache_only = {"cache_read_input_token_cost": 1e-07}
+    prices_sync(
+        path=write(tmp_path / "b.json", feed(**{"o4-mini": cache_only})),
+        as_of=dt.date(2026, 1, 12),
+    )
+    cheaper = {**cache_only, "input_cost_per_token": 9e-07}
+    prices_sync(
+        path=write(tmp_path / "c.json", feed(**{"o4-mini": cheaper})),
+        as_of=dt.date(2026, 1, 19),
+    )
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    figure = json.loads(
+        re.search(r'id="price-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+    )
+    for trace in figure["data"]:
+        recorded = [x for x, size in zip(trace["x"], trace["marker"]["size"], strict=True) if size]
+        assert recorded == ["2026-01-05", "2026-01-19"]
+    table = re.search(r"Price history as a table.*?</table>", page, re.S).group(0)  # type: ignore[union-attr]
+    assert "<td>2026-01-05</td>" in table and "<td>2026-01-19</td>" in table
+    assert "2026-01-12" not in table
+    assert '<td class="num">$0.90</td>' in table
+    # The point itself is kept: the API lists every recorded point.
+    api = client.get("/api/v1/models/o4-mini/prices").json()
+    assert "2026-01-12" in json.dumps(api)
+
+
+def test_alternatives_quote_the_price_each_alternative_s_own_page_quotes(client):
+    from pricing.models import PricePoint
+    from tests import factories
+
+    tier = factories.tier()
+    subject = factories.model(slug="subject", tier=tier)
+    chosen = factories.model(slug="chosen", tier=tier)
+    fallback = factories.model(slug="fallback", tier=tier)
+    day = dt.date(2026, 1, 5)
+    points = {}
+    for model, keys in (
+        (subject, ["subject"]),
+        (chosen, ["a-chosen", "b-chosen"]),
+        (fallback, ["b-fb", "a-fb"]),
+    ):
+        for key in keys:
+            offering = factories.offering(model=model, source_key=key)
+            price = Decimal(len(points) + 1)
+            PricePoint.objects.create(
+                offering=offering,
+                effective_from=day,
+                input_per_million=price,
+                output_per_million=price * 2,
+            )
+            points[key] = offering
+    subject.reference_offering = points["subject"]
+    subject.save()
+    chosen.reference_offering = points["b-chosen"]  # the editors' pick, not the first key
+    chosen.save()
+
+    page = client.get("/en/models/subject/").content.decode()
+
+    table = re.search(r'<section id="alternatives".*?</section>', page, re.S).group(0)  # type: ignore[union-attr]
+    rows = {
+        slug: re.search(rf'href="/en/models/{slug}/".*?</tr>', table, re.S).group(0)  # type: ignore[union-attr]
+        for slug in ("chosen", "fallback")
+    }
+    assert "$3.00" in rows["chosen"] and "$6.00" in rows["chosen"]  # b-chosen, the reference
+    assert "$5.00" in rows["fallback"] and "$10.00" in rows["fallback"]  # a-fb, first by key
+    # The model's own page quotes the same prices as its line here.
+    assert "$5.00" in client.get("/en/models/fallback/").content.decode()

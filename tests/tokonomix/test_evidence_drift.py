@@ -60,3 +60,30 @@ def test_the_page_says_the_data_changed_since_the_review(published, tmp_path, cl
     page = client.get("/en/models/o4-mini/").content.decode()
 
     assert "Data changed since this profile was reviewed, 2026-01-12." in page
+
+
+def test_a_page_s_evidence_from_the_rows_it_shows_matches_the_collected_evidence(published):
+    from django.utils import timezone
+
+    from pricing.models import PricePoint
+    from tokonomix.site import evidence
+
+    model = Model.objects.get(slug="o4-mini")
+    point = PricePoint.objects.in_force_on(
+        timezone.localdate(), offering_ids=[model.reference_offering_id]
+    ).get()
+
+    assembled = evidence.assemble(model, point=point, summary=None)
+    collected = evidence.collect(model)
+
+    assembled.pop("collected_at"), collected.pop("collected_at")
+    assert assembled == collected
+
+
+def test_the_page_finds_no_drift_while_the_data_stays_the_same(published, tmp_path, client):
+    prices_sync(path=write(tmp_path / "b.json", feed()), as_of=dt.date(2026, 1, 12))
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert "Reviewed by" in page
+    assert "Data changed since" not in page

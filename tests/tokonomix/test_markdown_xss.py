@@ -341,3 +341,14 @@ def test_random_markdownish_output_is_clean(text: str) -> None:
     ]
     assert [entry.id for entry in rendered.toc] == html_ids
     assert len(set(html_ids)) == len(html_ids)
+
+
+def test_chart_table_rows_escape_every_cell():
+    from tokonomix.markdown import table_rows_html
+
+    html = str(table_rows_html([("<script>alert(1)</script>", 'a"b', "1 & 2"), ("2026-01-05", 3)]))
+
+    assert "<script>" not in html
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in html
+    assert '<td class="num">a&quot;b</td><td class="num">1 &amp; 2</td>' in html
+    assert html.count("<tr>") == 2 and '<td class="num">3</td>' in html
