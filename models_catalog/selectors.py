@@ -48,7 +48,8 @@ def model_list(
 def model_header(*, slug: str, published_only: bool = True, with_profile: bool = True) -> Model:
     """The model with what its page shows of it: header, capabilities, offerings (with host
     and regions), peers, and unless told otherwise its profile's revisions and the
-    published one's approval; 6 queries (5 without the profile). Raises DoesNotExist.
+    published one's approval; 6 queries (5 without the profile, 1 more for a model with a
+    successor). Raises DoesNotExist.
 
     The profile's chain is a query of its own: joined to the model's, the eleven tables
     cost PostgreSQL more to plan (about 6 ms) than a second round trip costs."""
@@ -67,9 +68,9 @@ def model_header(*, slug: str, published_only: bool = True, with_profile: bool =
                 ),
             )
         )
-    queryset = Model.objects.select_related(
-        "provider", "tier", "successor", "reference_offering"
-    ).prefetch_related(*related)
+    # The successor (rare) is read when there is one; the reference offering comes with
+    # the offerings.
+    queryset = Model.objects.select_related("provider", "tier").prefetch_related(*related)
     if published_only:
         queryset = queryset.published()
     return queryset.get(slug=slug)

@@ -146,8 +146,7 @@ def alternatives(*, model: Model, as_of: dt.date, limit: int = 8) -> list[Altern
         .order_by("-is_peer", "name")[:limit]
     )
     return [
-        Alternative(model=m, price=reference_price_of(m), is_peer=m.pk in peer_ids)
-        for m in chosen
+        Alternative(model=m, price=reference_price_of(m), is_peer=m.pk in peer_ids) for m in chosen
     ]
 
 

@@ -1,10 +1,10 @@
 """The pricing parts of the model page, the changes page, feeds and the API agree with the data."""
 
 import csv
-import json
-import re
 import datetime as dt
 import io
+import json
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 

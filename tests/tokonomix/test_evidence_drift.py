@@ -73,7 +73,9 @@ def test_a_page_s_evidence_from_the_rows_it_shows_matches_the_collected_evidence
         timezone.localdate(), offering_ids=[model.reference_offering_id]
     ).get()
 
-    assembled = evidence.assemble(model, point=point, summary=None)
+    assembled = evidence.assemble(
+        model, offering=model.reference_offering, point=point, summary=None
+    )
     collected = evidence.collect(model)
 
     assembled.pop("collected_at"), collected.pop("collected_at")

@@ -14,7 +14,8 @@ from typing import Any
 from django.utils import timezone
 
 from benchmarks.models import SpeedSummary
-from models_catalog.models import CatalogueChange, Model
+from models_catalog.models import CatalogueChange, Model, Offering
+from models_catalog.selectors import loaded_offerings
 from pricing.models import PricePoint, plain
 
 LATENCY_DRIFT = 0.30
@@ -29,20 +30,36 @@ def collect(model: Model) -> dict[str, Any]:
         if model.reference_offering_id
         else None
     )
-    return assemble(model, point=point, summary=SpeedSummary.objects.filter(model=model).first())
+    loaded = loaded_offerings(model)
+    offering = (
+        model.reference_offering
+        if loaded is None
+        else next((o for o in loaded if o.pk == model.reference_offering_id), None)
+    )
+    return assemble(
+        model,
+        offering=offering,
+        point=point,
+        summary=SpeedSummary.objects.filter(model=model).first(),
+    )
 
 
 def assemble(
-    model: Model, *, point: PricePoint | None, summary: SpeedSummary | None
+    model: Model,
+    *,
+    offering: Offering | None,
+    point: PricePoint | None,
+    summary: SpeedSummary | None,
 ) -> dict[str, Any]:
-    """The evidence from rows a page has already read: the reference offering's point in
-    force today and the speed summary (a model page has both, so it reads nothing twice)."""
+    """The evidence from rows a page has already read: the reference offering, its point in
+    force today and the speed summary (a model page has them all, so it reads nothing
+    twice)."""
     return {
         "collected_at": timezone.now().isoformat(),
         "prices": None
         if point is None
         else {
-            "offering": model.reference_offering.source_key if model.reference_offering else "",
+            "offering": offering.source_key if offering else "",
             "effective_from": point.effective_from.isoformat(),
             "input_per_million": str(plain(point.input_per_million)),
             "output_per_million": str(plain(point.output_per_million)),

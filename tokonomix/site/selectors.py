@@ -255,9 +255,7 @@ def use_case_list() -> list[PublishedUseCase]:
     return sorted(items, key=lambda item: str(item.data.get("title", "")).lower())
 
 
-def use_case_page(
-    *, slug: str, as_of: dt.date
-) -> tuple[PublishedUseCase, list[LeaderboardRow]]:
+def use_case_page(*, slug: str, as_of: dt.date) -> tuple[PublishedUseCase, list[LeaderboardRow]]:
     """A published use case and its ranked published models; raises UseCase.DoesNotExist."""
     use_case = UseCase.objects.published().select_related("published_revision").get(slug=slug)
     data = use_case.published_data() or {}

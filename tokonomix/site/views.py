@@ -177,9 +177,11 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         current = evidence.collect(model)  # a delisted reference offering: not on the page
     else:
+        quoted = reference if model.reference_offering_id else None
         current = evidence.assemble(
             model,
-            point=reference.current if model.reference_offering_id and reference else None,
+            offering=quoted.offering if quoted else None,
+            point=quoted.current if quoted else None,
             summary=context["speed"].summary,
         )
     context.update(profile_context(model=model, preview=staff_preview, current=current))
