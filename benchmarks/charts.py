@@ -14,7 +14,7 @@ TableRows = list[tuple[str, ...]]
 LAYOUT: dict[str, Any] = {
     "margin": {"l": 55, "r": 10, "t": 10, "b": 40},
     "xaxis": {"type": "date"},
-    "legend": {"orientation": "h", "y": -0.2},
+    "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
     "height": 300,
 }
 

@@ -41,7 +41,7 @@ def price_history_figure(prices: OfferingPrices, *, today: dt.date) -> dict[str,
             "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
             "yaxis": {"title": {"text": "$ per million tokens"}, "rangemode": "tozero"},
             "xaxis": {"type": "date"},
-            "legend": {"orientation": "h", "y": -0.2},
+            "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
             "height": 300,
         },
     }

@@ -98,6 +98,27 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+CHARTS_FIT_THEIR_BOXES = """() => [...document.querySelectorAll('[data-chart]')].every(chart => {
+    const svg = chart.querySelector('.main-svg');
+    return !svg || Math.abs(svg.getBoundingClientRect().width
+                            - chart.getBoundingClientRect().width) < 2;
+})"""
+
+
+def assert_fits_a_phone(browser: Browser) -> None:
+    """At 375 px nothing but the scrollable table boxes is wider than the screen."""
+    browser.page.set_viewport_size({"width": 375, "height": 900})
+    browser.page.wait_for_function(CHARTS_FIT_THEIR_BOXES, timeout=10_000)
+    wider = browser.page.evaluate(
+        "() => [...document.querySelectorAll('main *')]"
+        ".filter(e => e.getBoundingClientRect().right > 376 && !e.closest('.table-scroll'))"
+        ".map(e => e.tagName + '.' + e.className)"
+    )
+    width = browser.page.evaluate("document.documentElement.scrollWidth")
+    browser.page.set_viewport_size({"width": 1280, "height": 900})
+    assert width <= 375 and not wider, (width, wider[:5])
+
+
 def screenshot(browser: Browser, name: str) -> None:
     folder = os.environ.get("TOKONOMIX_SCREENSHOT_DIR")
     if not folder:
@@ -105,6 +126,8 @@ def screenshot(browser: Browser, name: str) -> None:
     Path(folder).mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         browser.page.set_viewport_size({"width": width, "height": 900})
+        # Plotly redraws responsive charts a moment after a resize: wait for the new width.
+        browser.page.wait_for_function(CHARTS_FIT_THEIR_BOXES, timeout=10_000)
         browser.page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
     browser.page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -134,10 +157,12 @@ def test_a_reader_opens_a_profile_filters_compares_and_follows_a_feed(
     assert plotly.startswith("/static/vendor/plotly-basic-4.1.1.min.") and "//" not in plotly
     response = page.request.get(f"{demo_site}{plotly}")
     assert "max-age=315360000" in response.headers["cache-control"]
+    assert_fits_a_phone(browser)
     screenshot(browser, "profile")
 
     # The leaderboard: filter by tier and sort by price.
     page.goto(f"{demo_site}/en/")
+    assert_fits_a_phone(browser)
     screenshot(browser, "home")
     page.select_option("#id_tier", "B")
     page.select_option("#id_sort", "price")
@@ -161,6 +186,7 @@ def test_a_reader_opens_a_profile_filters_compares_and_follows_a_feed(
         len(headers) == 3
     )
     assert page.locator("table.compare").get_by_text("simulated").count() >= 1
+    assert_fits_a_phone(browser)
     screenshot(browser, "compare")
 
     # A feed link from the profile page answers with Atom XML.

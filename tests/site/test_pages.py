@@ -10,6 +10,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import escape
 
+from benchmarks.selectors import CHART_DAYS
 from benchmarks.stats import PERCENTILE_METHOD
 from pricing.services import HOLD_FACTOR
 from tests import factories
@@ -142,6 +143,7 @@ def test_the_methodology_states_the_figures_the_code_uses(client, settings) -> N
     assert "(output tokens \u2212 1)" in page
     assert "<code>0 3 * * 1</code>" in page  # the weekly price sync's cron
     assert f"{settings.SPEEDTEST_TIMEOUT} s" in page
+    assert f"the last {CHART_DAYS} days measured" in page
 
 
 def test_the_verdict_feeds_carry_published_verdicts_only(client, editor, reviewer) -> None:

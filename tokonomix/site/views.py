@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from benchmarks.models import SPEED_SOURCES
 from benchmarks.sections import opinion_context, speed_context
-from benchmarks.selectors import PRELIMINARY_BELOW
+from benchmarks.selectors import CHART_DAYS, PRELIMINARY_BELOW
 from benchmarks.stats import PERCENTILE_METHOD
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider, UseCase
@@ -303,6 +303,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "percentile_method": PERCENTILE_METHOD,
             "preliminary_below": PRELIMINARY_BELOW,
             "speed_sources": ", ".join(str(s) for s in SPEED_SOURCES),
+            "chart_days": CHART_DAYS,
             "speedtest_timeout": settings.SPEEDTEST_TIMEOUT,
             "speedtest_stall_timeout": settings.SPEEDTEST_STALL_TIMEOUT,
             "speedtest_cron": _cron_text(beat["speed-tests"]["schedule"]),
