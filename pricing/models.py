@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -101,10 +102,9 @@ class PricePointQuerySet(models.QuerySet["PricePoint"]):
             .order_by("-effective_from")
             .values("pk")[:1]
         )
+        offerings: Any = self.values("offering_id") if offering_ids is None else offering_ids
         in_force = (
-            Offering.objects.filter(
-                pk__in=self.values("offering_id") if offering_ids is None else offering_ids
-            )
+            Offering.objects.filter(pk__in=offerings)
             .annotate(point_id=models.Subquery(latest))
             .values("point_id")
         )

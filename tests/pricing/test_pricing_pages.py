@@ -220,6 +220,7 @@ def test_the_history_chart_and_its_table_mark_where_the_input_or_output_rate_mov
 
 
 def test_alternatives_quote_the_price_each_alternative_s_own_page_quotes(client):
+    from models_catalog.models import Offering
     from pricing.models import PricePoint
     from tests import factories
 
@@ -228,7 +229,7 @@ def test_alternatives_quote_the_price_each_alternative_s_own_page_quotes(client)
     chosen = factories.model(slug="chosen", tier=tier)
     fallback = factories.model(slug="fallback", tier=tier)
     day = dt.date(2026, 1, 5)
-    points = {}
+    points: dict[str, Offering] = {}
     for model, keys in (
         (subject, ["subject"]),
         (chosen, ["a-chosen", "b-chosen"]),

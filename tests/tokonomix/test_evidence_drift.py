@@ -69,6 +69,7 @@ def test_a_page_s_evidence_from_the_rows_it_shows_matches_the_collected_evidence
     from tokonomix.site import evidence
 
     model = Model.objects.get(slug="o4-mini")
+    assert model.reference_offering_id is not None
     point = PricePoint.objects.in_force_on(
         timezone.localdate(), offering_ids=[model.reference_offering_id]
     ).get()

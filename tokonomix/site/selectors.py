@@ -147,7 +147,8 @@ def leaderboard_models(
     One query for any slice of it, so a page of 50 builds 50 rows, whatever the catalogue
     (read the rows with `LeaderboardRow.of`)."""
     eu_offering = Offering.objects.listed().filter(model=OuterRef("pk"), regions__code=EU_REGION)
-    queryset = with_reference_price(
+    # Any: the filters below use annotations django-stubs cannot see.
+    queryset: Any = with_reference_price(
         Model.objects.published()
         .select_related("provider", "tier", "speed_summary")
         .annotate(offered_in_eu=Exists(eu_offering))

@@ -54,7 +54,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     form, models = _leaderboard(request)
     page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [selectors.LeaderboardRow.of(model) for model in page.object_list]
+    rows = [selectors.LeaderboardRow.of(model) for model in page.object_list]
     query = _query_without(request, "page")
     return render(
         request,
@@ -62,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "row_count": page.paginator.count,
             "query": query,
             "sort_query": _query_without(request, "page", "sort"),
