@@ -178,7 +178,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tokonomix.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tokonomix",
         }
