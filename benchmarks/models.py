@@ -327,6 +327,21 @@ class SpeedSummary(models.Model):
     simulated ones, and ``is_simulated`` says so. Real and simulated are never mixed.
     """
 
+    # What listings of many models (leaderboards, compare, downloads) show of it.
+    LISTING_FIELDS = frozenset(
+        {
+            "is_simulated",
+            "window_end",
+            "last_sample_at",
+            "ok_30d",
+            "p50_latency_ms_30d",
+            "p95_latency_ms_30d",
+            "p50_ttft_ms_30d",
+            "median_decode_tps_30d",
+            "availability_30d",
+        }
+    )
+
     model = models.OneToOneField(
         Model, on_delete=models.CASCADE, primary_key=True, related_name="speed_summary"
     )

@@ -167,6 +167,15 @@ def leaderboard_models(
         queryset = queryset.filter(speed_summary__isnull=False)
     if slugs is not None:
         queryset = queryset.filter(slug__in=list(slugs))
+    # Listings read a few of the summary's thirty columns; converting the rest (timestamps
+    # among them) for every row would cost more than the query.
+    queryset = queryset.defer(
+        *(
+            f"speed_summary__{field.name}"
+            for field in SpeedSummary._meta.concrete_fields
+            if field.name not in SpeedSummary.LISTING_FIELDS and not field.primary_key
+        )
+    )
     figure, descending = SORTS.get(sort, SORTS["name"])
     ordering = figure().desc(nulls_last=True) if descending else figure().asc(nulls_last=True)
     return queryset.order_by(ordering, Lower("name"), "pk")
