@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for the project's template engine
     "tokonomix.workflow",
     "models_catalog",
     "pricing",
@@ -113,6 +114,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Widgets render with the project's templates (and Django's, through django.forms).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "tokonomix.urls"
 WSGI_APPLICATION = "tokonomix.wsgi.application"

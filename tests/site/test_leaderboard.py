@@ -266,3 +266,34 @@ def test_provider_choices_come_from_the_catalogue(client) -> None:
     Provider.objects.create(slug="lab", name="The Lab")
 
     assert 'value="lab"' in client.get("/en/").content.decode()
+
+
+def test_the_filter_widgets_render_exactly_what_django_s_own_templates_render() -> None:
+    import re
+
+    from django import forms
+
+    from tests import factories
+    from tokonomix.site.forms import LeaderboardForm
+
+    factories.provider(name="Acme", slug="acme")
+    factories.tier(code="B", label="Fast")
+    form = LeaderboardForm(
+        {"provider": "acme", "tier": "B", "sort": "price", "capability": ["vision", "tools"]}
+    )
+    assert form.is_valid()
+    bad = LeaderboardForm({"tier": "nope", "sort": "sideways"})
+    assert not bad.is_valid()
+
+    def markup(text: str) -> str:
+        """Markup as a browser reads it: a whitespace run is one space, none between tags."""
+        return re.sub(r">\s<", "><", re.sub(r"\s+", " ", str(text))).strip()
+
+    for bound_form in (form, bad):
+        for name in ("provider", "tier", "sort", "capability"):
+            ours = markup(bound_form[name])
+            widget = bound_form.fields[name].widget
+            django_widget = forms.CheckboxSelectMultiple if name == "capability" else forms.Select
+            widget.template_name = django_widget.template_name
+            assert markup(bound_form[name]) == ours, name
+    assert "selected" in markup(form["tier"]) and "checked" in markup(form["capability"])

@@ -17,6 +17,18 @@ MAX_COMPARED = 4
 _SLUG = re.compile(rf"^{MODEL_SLUG_PATTERN}\Z")
 
 
+class OneTemplateSelect(forms.Select):
+    """A select rendered by one template, not one include per option (same markup)."""
+
+    template_name = "site/widgets/select.html"
+
+
+class OneTemplateCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes rendered by one template, not four includes per option (same markup)."""
+
+    template_name = "site/widgets/checkboxes.html"
+
+
 class LeaderboardForm(forms.Form):
     SORTS = [
         ("name", _("Name (A to Z)")),
@@ -34,6 +46,7 @@ class LeaderboardForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("All providers"),
+        widget=OneTemplateSelect,
     )
     tier = forms.ModelChoiceField(
         label=_("Tier"),
@@ -41,12 +54,13 @@ class LeaderboardForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("All tiers"),
+        widget=OneTemplateSelect,
     )
     capability = forms.MultipleChoiceField(
         label=_("Capabilities"),
         choices=Capability.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=OneTemplateCheckboxes,
     )
     eu = forms.BooleanField(label=_("Offered in the EU"), required=False)
     max_price = forms.DecimalField(
@@ -58,7 +72,9 @@ class LeaderboardForm(forms.Form):
         decimal_places=4,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=SORTS, required=False, widget=OneTemplateSelect
+    )
 
     def filters(self) -> dict[str, Any]:
         """The selector's keyword arguments from the fields that were valid."""
