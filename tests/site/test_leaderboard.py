@@ -285,7 +285,7 @@ def test_the_filter_widgets_render_exactly_what_django_s_own_templates_render() 
     bad = LeaderboardForm({"tier": "nope", "sort": "sideways"})
     assert not bad.is_valid()
 
-    def markup(text: str) -> str:
+    def markup(text: object) -> str:
         """Markup as a browser reads it: a whitespace run is one space, none between tags."""
         return re.sub(r">\s<", "><", re.sub(r"\s+", " ", str(text))).strip()
 
