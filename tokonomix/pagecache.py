@@ -7,7 +7,8 @@ workflow step, an admin save of a catalogue row) calls `pages_invalidate()`, whi
 replaces the version: every cached page is then stale at once, and is rendered again on
 its next visit. The version is a random token rather than a counter, so an evicted
 version can never come back as an old value and revive stale pages. A hit reads the
-version and the page in one round trip (MGET).
+version and the page in one round trip (MGET), or only the version when this process
+served the page lately (`_ProcessPages`).
 
 Only anonymous GETs (and HEADs) answered 200 without cookies are cached; signed-in users,
 and so staff previews, always get a fresh page. PAGE_CACHE_SECONDS = 0 turns it all off.
@@ -18,7 +19,10 @@ This module imports no app: apps and the site call it.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -91,6 +95,56 @@ def _cacheable_response(response: HttpResponse) -> bool:
     )
 
 
+Page = tuple[str, bytes, list[tuple[str, str]]]  # version, body, headers
+
+
+class _ProcessPages:
+    """The most recently served pages, kept in this process as well as in the shared
+    cache: a hit then reads only the small version key from Redis, not the whole page.
+    Each copy is served only while its version is current, and no longer than
+    PAGE_CACHE_SECONDS, exactly like the shared copy."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[str, tuple[float, Page]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Page | None:
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            if kept[0] <= time.monotonic():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return kept[1]
+
+    def put(self, key: str, page: Page) -> None:
+        with self._lock:
+            self._pages[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, page)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+# About 60 KB a page: a few megabytes a process at most.
+_process_pages = _ProcessPages(size=100)
+
+
+def _from_cache(page: Page) -> HttpResponse:
+    _, content, headers = page
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response[CACHE_HEADER] = "hit"
+    return response
+
+
 def cache_page_for_readers(view: View) -> View:
     """Serve anonymous readers the page from the shared cache while its data is unchanged."""
 
@@ -99,16 +153,15 @@ def cache_page_for_readers(view: View) -> View:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
+        kept = _process_pages.get(key)
+        if kept is not None and kept[0] == _version():
+            return _from_cache(kept)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or _version()
         stored = found.get(key)
         if stored is not None and stored[0] == version:
-            _, content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-            response[CACHE_HEADER] = "hit"
-            return response
+            _process_pages.put(key, stored)
+            return _from_cache(stored)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -116,9 +169,9 @@ def cache_page_for_readers(view: View) -> View:
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
             # Stored under the version read before rendering: a change made meanwhile
             # has replaced it, so this page is never served as current.
-            cache.set(
-                key, (version, response.content, headers), timeout=settings.PAGE_CACHE_SECONDS
-            )
+            page = (version, response.content, headers)
+            cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+            _process_pages.put(key, page)
             response[CACHE_HEADER] = "miss"
         return response
 

@@ -175,3 +175,37 @@ def test_bookkeeping_rows_do_not_drop_the_cached_pages(client, o4):
 
 def test_the_admin_registers_the_models_whose_saves_are_watched():
     assert any(m._meta.label_lower == "models_catalog.provider" for m in admin_site._registry)
+
+
+def test_a_page_kept_in_the_process_is_served_only_while_its_version_is_current(client, o4):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from tokonomix.pagecache import VERSION_KEY, page_key
+
+    assert served(client) == "miss"
+    with translation.override("en"):
+        shared_copy = page_key(RequestFactory().get(PAGE))
+    # The shared copy is gone (evicted, say): the process's own copy still serves...
+    cache.delete(shared_copy)
+    assert served(client) == "hit"
+    # ...but never once the content version has moved on.
+    cache.set(VERSION_KEY, "another-version")
+    assert served(client) == "miss"
+
+
+def test_the_process_keeps_a_bounded_number_of_pages_and_drops_expired_ones(settings, monkeypatch):
+    from tokonomix import pagecache
+
+    settings.PAGE_CACHE_SECONDS = 10
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    pages = pagecache._ProcessPages(size=2)
+    for key in ("a", "b", "c"):
+        pages.put(key, ("v", key.encode(), []))
+
+    assert pages.get("a") is None  # the oldest made room
+    assert pages.get("b") == ("v", b"b", [])
+    now[0] += 11
+    assert pages.get("b") is None and pages.get("c") is None  # expired with the shared copy
