@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 
 from models_catalog.models import Offering
 from models_catalog.services import CatalogueWriter
-from tokonomix.pagecache import pages_invalidate
+from tokonomix.pagecache import pages_invalidate, row_invalidation_deferred
 
 from .fetch import fetch_feed
 from .models import HeldPriceChange, PricePoint, PriceVector, SyncLock, SyncRun
@@ -95,14 +95,16 @@ def prices_sync(
     )
     started = time.monotonic()
     try:
-        _sync(
-            run,
-            price_source,
-            url=None if path else location,
-            path=path,
-            dry_run=dry_run,
-            progress=progress,
-        )
+        # Pages are dropped once below, when the sync applied.
+        with row_invalidation_deferred():
+            _sync(
+                run,
+                price_source,
+                url=None if path else location,
+                path=path,
+                dry_run=dry_run,
+                progress=progress,
+            )
     except FeedRefused as refusal:
         run.outcome = SyncRun.Outcome.REFUSED
         run.reason = refusal.reason

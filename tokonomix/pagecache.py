@@ -23,7 +23,8 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -205,14 +206,34 @@ def _watched(sender: Any) -> bool:
     )
 
 
+_deferring = threading.local()
+
+
+@contextmanager
+def row_invalidation_deferred() -> Iterator[None]:
+    """For a service that saves many rows and calls `pages_invalidate()` itself once it is
+    done (a price sync saves thousands): the per-row receivers stand aside meanwhile, in
+    this thread, instead of replacing the version once per row."""
+    depth = getattr(_deferring, "depth", 0)
+    _deferring.depth = depth + 1
+    try:
+        yield
+    finally:
+        _deferring.depth = depth
+
+
 def _on_row_change(sender: Any, **kwargs: Any) -> None:
-    if _watched(sender):
+    if _watched(sender) and not getattr(_deferring, "depth", 0):
         pages_invalidate()
 
 
 def _on_m2m_change(sender: Any, action: str, **kwargs: Any) -> None:
     # The sender is the through model, labelled with the app of the model that owns the field.
-    if action in {"post_add", "post_remove", "post_clear"} and _watched(sender):
+    if (
+        action in {"post_add", "post_remove", "post_clear"}
+        and _watched(sender)
+        and not getattr(_deferring, "depth", 0)
+    ):
         pages_invalidate()
 
 

@@ -209,3 +209,23 @@ def test_the_process_keeps_a_bounded_number_of_pages_and_drops_expired_ones(sett
     assert pages.get("b") == ("v", b"b", [])
     now[0] += 11
     assert pages.get("b") is None and pages.get("c") is None  # expired with the shared copy
+
+
+def test_a_sync_replaces_the_version_once_not_once_per_saved_row(monkeypatch):
+    from tokonomix import pagecache
+
+    replaced: list[str] = []
+    new_version = pagecache._new_version
+
+    def counted() -> str:
+        replaced.append("version")
+        return new_version()
+
+    monkeypatch.setattr(pagecache, "_new_version", counted)
+
+    run = prices_sync(path=DEMO_MAP, as_of=DEMO_DATE)
+
+    assert run.added > 50  # hundreds of rows saved...
+    assert replaced == ["version"]  # ...and the pages dropped once
+    Model.objects.get(slug="o4-mini").save()  # outside a sync, a saved row still drops them
+    assert len(replaced) == 2
