@@ -12,7 +12,8 @@ Figures, each against /healthz measured in the same gunicorn run (2 workers):
   charts drawn                   <= 1 s after navigation, in headless Chromium
 
 Run from the repository root: python tests/bench/bench_pages.py (make bench runs it);
-BENCH_PAGES_REUSE=1 measures again without regenerating the database.
+BENCH_PAGES_REUSE=1 measures again without regenerating the database. The page cache's
+Redis database (BENCH_REDIS_URL, default db 7) is emptied first.
 Skips, saying why, when PostgreSQL, wrk or chromium is missing.
 """
 
@@ -394,6 +395,10 @@ def main() -> int:
     subprocess.run(
         [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env_for(), check=True
     )
+    # Pages an earlier run cached (perhaps from other code) must not be measured.
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
     profile, leaderboard = f"/en/models/{PROFILED}/", "/en/"
     figures: dict[str, float] = {}
