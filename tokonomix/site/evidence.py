@@ -14,9 +14,11 @@ from typing import Any
 from django.utils import timezone
 
 from benchmarks.models import SpeedSummary
+from benchmarks.selectors import ModelSpeed
 from models_catalog.models import CatalogueChange, Model, Offering
 from models_catalog.selectors import loaded_offerings
 from pricing.models import PricePoint, plain
+from pricing.selectors import ModelPricing
 
 LATENCY_DRIFT = 0.30
 
@@ -67,6 +69,19 @@ def assemble(
         "p50_latency_ms": summary.p50_latency_ms_30d if summary else None,
         "capabilities": {row.capability: row.supported for row in model.capabilities.all()},
     }
+
+
+def of_page(model: Model, *, pricing: ModelPricing, speed: ModelSpeed) -> dict[str, Any]:
+    """The evidence from a model page's pricing and speed sections, reading nothing more
+    unless the reference offering is delisted (then it is not on the page)."""
+    reference = pricing.reference
+    if not model.reference_offering_id:
+        return assemble(model, offering=None, point=None, summary=speed.summary)
+    if reference is None or reference.offering.pk != model.reference_offering_id:
+        return collect(model)
+    return assemble(
+        model, offering=reference.offering, point=reference.current, summary=speed.summary
+    )
 
 
 def drift(

@@ -172,19 +172,7 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(speed_context(model=model))
     # The profile's and the verdicts' "needs re-review" dates compare what was approved
     # with the prices and speed the sections above already read.
-    reference = context["pricing"].reference
-    if model.reference_offering_id and (
-        reference is None or reference.offering.pk != model.reference_offering_id
-    ):
-        current = evidence.collect(model)  # a delisted reference offering: not on the page
-    else:
-        quoted = reference if model.reference_offering_id else None
-        current = evidence.assemble(
-            model,
-            offering=quoted.offering if quoted else None,
-            point=quoted.current if quoted else None,
-            summary=context["speed"].summary,
-        )
+    current = evidence.of_page(model, pricing=context["pricing"], speed=context["speed"])
     context.update(profile_context(model=model, preview=staff_preview, current=current))
     context.update(opinion_context(model=model, current=current))
     return render(request, "site/model_profile.html", context)
