@@ -102,8 +102,8 @@ Page = tuple[str, bytes, list[tuple[str, str]]]  # version, body, headers
 class _ProcessPages:
     """The most recently served pages, kept in this process as well as in the shared
     cache: a hit then reads only the small version key from Redis, not the whole page.
-    Each copy is served only while its version is current, and no longer than
-    PAGE_CACHE_SECONDS, exactly like the shared copy."""
+    Each copy is served only while its version is current, like the shared copy, and for
+    at most PAGE_CACHE_SECONDS after it reached this process."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -127,10 +127,6 @@ class _ProcessPages:
             self._pages.move_to_end(key)
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
 
 
 # About 60 KB a page: a few megabytes a process at most.
