@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from tokonomix.charts import ChartTable
+
 from .formats import format_ms, format_percent, format_tps
 from .models import SpeedDaily
-
-# A chart's table fallback: one tuple of formatted cells per row (the day first).
-TableRows = list[tuple[str, ...]]
 
 LAYOUT: dict[str, Any] = {
     "margin": {"l": 55, "r": 10, "t": 10, "b": 40},
@@ -85,9 +86,17 @@ def availability_figure(days: Sequence[SpeedDaily], *, simulated: bool) -> dict[
     )
 
 
-def latency_table(days: Sequence[SpeedDaily]) -> TableRows:
-    """The latency chart's data for its table: day, samples, the four percentiles."""
-    return [
+def latency_table(days: Sequence[SpeedDaily]) -> ChartTable:
+    """The latency chart's data: day, samples, the four percentiles."""
+    columns = (
+        _("Day (UTC)"),
+        _("Samples"),
+        _("Latency P50"),
+        _("Latency P95"),
+        _("TTFT P50"),
+        _("TTFT P95"),
+    )
+    rows = [
         (
             d.day.isoformat(),
             str(d.speed_samples),
@@ -98,11 +107,13 @@ def latency_table(days: Sequence[SpeedDaily]) -> TableRows:
         )
         for d in days
     ]
+    return ChartTable(columns=columns, rows=rows)
 
 
-def tokens_per_second_table(days: Sequence[SpeedDaily]) -> TableRows:
-    """The tokens-per-second chart's data for its table: day, samples, both speeds."""
-    return [
+def tokens_per_second_table(days: Sequence[SpeedDaily]) -> ChartTable:
+    """The tokens-per-second chart's data: day, samples, both speeds."""
+    columns = (_("Day (UTC)"), _("Samples"), _("Decode speed"), _("End-to-end"))
+    rows = [
         (
             d.day.isoformat(),
             str(d.speed_samples),
@@ -111,11 +122,13 @@ def tokens_per_second_table(days: Sequence[SpeedDaily]) -> TableRows:
         )
         for d in days
     ]
+    return ChartTable(columns=columns, rows=rows)
 
 
-def availability_table(days: Sequence[SpeedDaily]) -> TableRows:
-    """The availability chart's data for its table: day, ok, failed, share ok."""
-    return [
+def availability_table(days: Sequence[SpeedDaily]) -> ChartTable:
+    """The availability chart's data: day, ok, failed, share ok."""
+    columns = (_("Day (UTC)"), _("OK"), _("Failed"), _("Availability"))
+    rows = [
         (
             d.day.isoformat(),
             str(d.ok_samples),
@@ -124,3 +137,4 @@ def availability_table(days: Sequence[SpeedDaily]) -> TableRows:
         )
         for d in days
     ]
+    return ChartTable(columns=columns, rows=rows)

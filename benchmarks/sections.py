@@ -43,9 +43,9 @@ def speed_context(*, model: Model) -> dict[str, Any]:
             "speed_latency_chart": latency_figure(speed.days, simulated=simulated),
             "speed_tps_chart": tokens_per_second_figure(speed.days, simulated=simulated),
             "speed_availability_chart": availability_figure(recent_days, simulated=simulated),
-            "speed_latency_rows": latency_table(speed.days),
-            "speed_tps_rows": tokens_per_second_table(speed.days),
-            "speed_availability_rows": availability_table(recent_days),
+            "speed_latency_table": latency_table(speed.days),
+            "speed_tps_table": tokens_per_second_table(speed.days),
+            "speed_availability_table": availability_table(recent_days),
         }
     )
     return context

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from tokonomix.charts import ChartTable
+
 from .costs import format_usd
 from .selectors import OfferingPrices
 
@@ -47,13 +51,16 @@ def price_history_figure(prices: OfferingPrices, *, today: dt.date) -> dict[str,
     }
 
 
-def price_history_table(prices: OfferingPrices) -> list[tuple[str, str, str]]:
-    """The price chart's data for its table: from when, input and output $/M."""
-    return [
-        (
-            p.effective_from.isoformat(),
-            format_usd(p.input_per_million),
-            format_usd(p.output_per_million),
-        )
-        for p in prices.rate_changes
-    ]
+def price_history_table(prices: OfferingPrices) -> ChartTable:
+    """The price chart's data: from when, input and output $/M."""
+    return ChartTable(
+        columns=(_("From"), _("Input $/M"), _("Output $/M")),
+        rows=[
+            (
+                p.effective_from.isoformat(),
+                format_usd(p.input_per_million),
+                format_usd(p.output_per_million),
+            )
+            for p in prices.rate_changes
+        ],
+    )

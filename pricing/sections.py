@@ -34,7 +34,7 @@ def pricing_context(
     }
     if pricing.reference is not None:
         context["price_chart"] = price_history_figure(pricing.reference, today=day)
-        context["price_chart_rows"] = price_history_table(pricing.reference)
+        context["price_chart_table"] = price_history_table(pricing.reference)
     context.update(_calculator(pricing, query))
     return context
 
