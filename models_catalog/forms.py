@@ -1,10 +1,40 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tokonomix.widgets import OneTemplateCheckboxes, OneTemplateSelect
+
 from .models import Capability, Provider, Tier
 
 
-class ModelFilterForm(forms.Form):
+class CatalogueFilters(forms.Form):
+    """The filters every listing of models offers: provider, tier and capabilities (all
+    optional, from the query string)."""
+
+    provider = forms.ModelChoiceField(
+        label=_("Provider"),
+        queryset=Provider.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All providers"),
+        widget=OneTemplateSelect,
+    )
+    tier = forms.ModelChoiceField(
+        label=_("Tier"),
+        queryset=Tier.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All tiers"),
+        widget=OneTemplateSelect,
+    )
+    capability = forms.MultipleChoiceField(
+        label=_("Capabilities"),
+        choices=Capability.choices,
+        required=False,
+        widget=OneTemplateCheckboxes,
+    )
+
+
+class ModelFilterForm(CatalogueFilters):
     """The catalogue list's search, filters and sort order (all optional, from the query string)."""
 
     SORTS = {
@@ -14,31 +44,14 @@ class ModelFilterForm(forms.Form):
         "release": ("release_date", _("Oldest first")),
     }
 
+    field_order = ["q", "provider", "tier", "capability", "sort"]
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    provider = forms.ModelChoiceField(
-        label=_("Provider"),
-        queryset=Provider.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All providers"),
-    )
-    tier = forms.ModelChoiceField(
-        label=_("Tier"),
-        queryset=Tier.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All tiers"),
-    )
-    capability = forms.MultipleChoiceField(
-        label=_("Capabilities"),
-        choices=Capability.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         choices=[(key, label) for key, (_field, label) in SORTS.items()],
         required=False,
+        widget=OneTemplateSelect,
     )
 
     def order_by(self) -> list[str]:

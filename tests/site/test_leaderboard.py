@@ -273,6 +273,7 @@ def test_the_filter_widgets_render_exactly_what_django_s_own_templates_render() 
 
     from django import forms
 
+    from models_catalog.forms import ModelFilterForm
     from tests import factories
     from tokonomix.site.forms import LeaderboardForm
 
@@ -284,12 +285,16 @@ def test_the_filter_widgets_render_exactly_what_django_s_own_templates_render() 
     assert form.is_valid()
     bad = LeaderboardForm({"tier": "nope", "sort": "sideways"})
     assert not bad.is_valid()
+    catalogue = ModelFilterForm(
+        {"provider": "acme", "sort": "-release", "capability": ["pdf_input"]}
+    )
+    assert catalogue.is_valid()
 
     def markup(text: object) -> str:
         """Markup as a browser reads it: a whitespace run is one space, none between tags."""
         return re.sub(r">\s<", "><", re.sub(r"\s+", " ", str(text))).strip()
 
-    for bound_form in (form, bad):
+    for bound_form in (form, bad, catalogue):
         for name in ("provider", "tier", "sort", "capability"):
             ours = markup(bound_form[name])
             widget = bound_form.fields[name].widget

@@ -10,26 +10,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from models_catalog.models import MODEL_SLUG_PATTERN, Capability, Provider, Tier
+from models_catalog.forms import CatalogueFilters
+from models_catalog.models import MODEL_SLUG_PATTERN
+from tokonomix.widgets import OneTemplateSelect
 
 MIN_COMPARED = 2
 MAX_COMPARED = 4
 _SLUG = re.compile(rf"^{MODEL_SLUG_PATTERN}\Z")
 
 
-class OneTemplateSelect(forms.Select):
-    """A select rendered by one template, not one include per option (same markup)."""
+class LeaderboardForm(CatalogueFilters):
+    """The leaderboard's filters (the catalogue's, plus the EU and a price cap) and sort."""
 
-    template_name = "site/widgets/select.html"
-
-
-class OneTemplateCheckboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes rendered by one template, not four includes per option (same markup)."""
-
-    template_name = "site/widgets/checkboxes.html"
-
-
-class LeaderboardForm(forms.Form):
     SORTS = [
         ("name", _("Name (A to Z)")),
         ("price", _("Input price, lowest first")),
@@ -40,28 +32,6 @@ class LeaderboardForm(forms.Form):
         ("tier", _("Tier")),
     ]
 
-    provider = forms.ModelChoiceField(
-        label=_("Provider"),
-        queryset=Provider.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All providers"),
-        widget=OneTemplateSelect,
-    )
-    tier = forms.ModelChoiceField(
-        label=_("Tier"),
-        queryset=Tier.objects.order_by("rank"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All tiers"),
-        widget=OneTemplateSelect,
-    )
-    capability = forms.MultipleChoiceField(
-        label=_("Capabilities"),
-        choices=Capability.choices,
-        required=False,
-        widget=OneTemplateCheckboxes,
-    )
     eu = forms.BooleanField(label=_("Offered in the EU"), required=False)
     max_price = forms.DecimalField(
         label=_("Max input $/M"),
