@@ -123,15 +123,19 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
     }
 
 
-def _download_errors(form: LeaderboardForm) -> dict[str, list[str]]:
-    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+def _download_rows(request: HttpRequest) -> list[selectors.LeaderboardRow] | JsonResponse:
+    """Every row the filters select, or a 400 that names the filters it could not use."""
+    form, models = _leaderboard(request)
+    if form.errors:
+        errors = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    return [selectors.LeaderboardRow.of(model) for model in models]
 
 
 def leaderboard_csv(request: HttpRequest) -> HttpResponse:
-    form, models = _leaderboard(request)
-    if form.errors:
-        return JsonResponse({"errors": _download_errors(form)}, status=400)
-    rows = [selectors.LeaderboardRow.of(model) for model in models]
+    rows = _download_rows(request)
+    if isinstance(rows, JsonResponse):
+        return rows
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tokonomix-leaderboard.csv"'
     writer = csv.DictWriter(response, fieldnames=LEADERBOARD_FIELDS)
@@ -143,10 +147,9 @@ def leaderboard_csv(request: HttpRequest) -> HttpResponse:
 
 
 def leaderboard_json(request: HttpRequest) -> HttpResponse:
-    form, models = _leaderboard(request)
-    if form.errors:
-        return JsonResponse({"errors": _download_errors(form)}, status=400)
-    rows = [selectors.LeaderboardRow.of(model) for model in models]
+    rows = _download_rows(request)
+    if isinstance(rows, JsonResponse):
+        return rows
     return JsonResponse(
         {
             "as_of": timezone.localdate().isoformat(),
