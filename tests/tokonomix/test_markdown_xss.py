@@ -352,3 +352,34 @@ def test_chart_table_rows_escape_every_cell():
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in html
     assert "<td>a&quot;b</td><td>1 &amp; 2</td>" in html
     assert html.count("<tr>") == 2 and "<td>3</td>" in html
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@_PROPERTY_SETTINGS
+@given(json_values, st.text(max_size=12) | st.none())
+def test_json_script_elements_are_djangos_json_script(data, element_id) -> None:
+    """Charts' figures and structured data escape like Django's json_script (same bytes),
+    whatever the text: "</script>", "&", non-ASCII dashes and all."""
+    from django.utils.html import json_script
+
+    from tokonomix.markdown import json_script_element
+
+    assert str(json_script_element(data, element_id)) == str(json_script(data, element_id))
+
+
+def test_json_script_elements_cannot_close_their_script():
+    from tokonomix.markdown import json_ld_script, json_script_element
+
+    figure = {"name": "</script><script>alert(1)</script> & — ·"}
+    for element in (json_script_element(figure, "chart"), json_ld_script(figure)):
+        body = str(element).split(">", 1)[1].rsplit("</script>", 1)[0]
+        assert "<" not in body and ">" not in body and "&" not in body
+        assert '\\u003C/script\\u003E' in body
+    assert str(json_ld_script(figure)).startswith('<script type="application/ld+json">')
