@@ -356,8 +356,9 @@ def test_chart_table_rows_escape_every_cell():
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -381,5 +382,5 @@ def test_json_script_elements_cannot_close_their_script():
     for element in (json_script_element(figure, "chart"), json_ld_script(figure)):
         body = str(element).split(">", 1)[1].rsplit("</script>", 1)[0]
         assert "<" not in body and ">" not in body and "&" not in body
-        assert '\\u003C/script\\u003E' in body
+        assert "\\u003C/script\\u003E" in body
     assert str(json_ld_script(figure)).startswith('<script type="application/ld+json">')
