@@ -9,7 +9,8 @@ Figures, each against /healthz measured in the same gunicorn run (2 workers):
   profile page, from the cache   >= 60%
   leaderboard (300 models), off  >= 2%
   first visit of a profile page  <= 700 KB transferred (HTML, CSS, JS, as served)
-  charts drawn                   <= 1 s after navigation, in headless Chromium
+  charts drawn                   <= 1 s after navigation, in headless Chromium (median
+                                 of five first visits)
 
 Run from the repository root: python tests/bench/bench_pages.py (make bench runs it);
 BENCH_PAGES_REUSE=1 measures again without regenerating the database. The page cache's
@@ -23,6 +24,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -54,6 +56,7 @@ PROFILED = "model-000"  # has a published profile and verdict, and the full hist
 TARGETS = {"profile_off": 0.04, "profile_cached": 0.60, "leaderboard_off": 0.02}
 MAX_TRANSFER_KB = 700
 MAX_CHART_MS = 1000
+FIRST_VISITS = 5
 
 
 def env_for(**extra: str) -> dict[str, str]:
@@ -339,28 +342,40 @@ def rps(url: str) -> float:
 
 def first_visit(url: str) -> tuple[int, float]:
     """Bytes transferred for HTML, CSS and JS (encoded, as served), and ms until every
-    chart says it is drawn, counted from the start of navigation."""
+    chart says it is drawn, counted from the start of navigation. Each visit is a first
+    visit: a new browser context, so an empty cache, in a browser already running (as a
+    reader's is). The time is the median of FIRST_VISITS visits: on a shared machine one
+    visit can land on a busy moment."""
     from playwright.sync_api import sync_playwright
 
+    transferred: list[int] = []
+    drawn: list[float] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        responses: list[Any] = []
-        page.on("response", lambda response: responses.append(response))
-        page.goto(url, wait_until="load")
-        page.wait_for_function(
-            "() => { const charts = document.querySelectorAll('[data-chart]');"
-            " return charts.length > 0 && [...charts].every(c => c.dataset.drawn === 'true'); }",
-            timeout=15_000,
-        )
-        drawn_ms = float(page.evaluate("performance.now()"))
-        total = 0
-        for response in responses:
-            if response.request.resource_type in {"document", "stylesheet", "script"}:
-                sizes = response.request.sizes()
-                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        for _ in range(FIRST_VISITS):
+            context = browser.new_context()
+            page = context.new_page()
+            responses: list[Any] = []
+            page.on("response", responses.append)
+            page.goto(url, wait_until="load")
+            # Truthy once every chart is drawn: the time then, read in the same poll.
+            drawn_at = page.wait_for_function(
+                "() => { const charts = document.querySelectorAll('[data-chart]');"
+                " return charts.length > 0"
+                " && [...charts].every(c => c.dataset.drawn === 'true') && performance.now(); }",
+                timeout=15_000,
+            )
+            drawn.append(float(drawn_at.json_value()))
+            total = 0
+            for response in responses:
+                if response.request.resource_type in {"document", "stylesheet", "script"}:
+                    sizes = response.request.sizes()
+                    total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            transferred.append(total)
+            context.close()
         browser.close()
-    return total, drawn_ms
+    print(f"  first visits: charts drawn at {', '.join(f'{ms:.0f}' for ms in drawn)} ms")
+    return max(transferred), statistics.median(drawn)
 
 
 def verdict(ok: bool) -> str:
@@ -423,7 +438,7 @@ def main() -> int:
         ratio = figures[name] / figures[healthz]
         ok = ratio >= TARGETS[name]
         failed |= not ok
-        print(f"{label:<34}{figures[name]:>10.0f}{ratio:>9.1%}{TARGETS[name]:>8.0%}  {verdict(ok)}")
+        print(f"{label:<34}{figures[name]:>10.0f}{ratio:>9.2%}{TARGETS[name]:>8.0%}  {verdict(ok)}")
         if name == "profile_off":
             # Server time a page costs beyond /healthz, with both workers busy.
             ms = 2 * 1000 * (1 / figures[name] - 1 / figures[healthz])
