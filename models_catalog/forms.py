@@ -8,7 +8,9 @@ from .models import Capability, Provider, Tier
 
 class CatalogueFilters(forms.Form):
     """The filters every listing of models offers: provider, tier and capabilities (all
-    optional, from the query string)."""
+    optional, from the query string). `{{ form }}` renders the fields, in field order."""
+
+    template_name = "models_catalog/filter_fields.html"
 
     provider = forms.ModelChoiceField(
         label=_("Provider"),
@@ -44,7 +46,7 @@ class ModelFilterForm(CatalogueFilters):
         "release": ("release_date", _("Oldest first")),
     }
 
-    field_order = ["q", "provider", "tier", "capability", "sort"]
+    field_order = ["q", "provider", "tier", "sort", "capability"]
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     sort = forms.ChoiceField(

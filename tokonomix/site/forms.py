@@ -32,6 +32,8 @@ class LeaderboardForm(CatalogueFilters):
         ("tier", _("Tier")),
     ]
 
+    field_order = ["provider", "tier", "max_price", "sort", "eu", "capability"]
+
     eu = forms.BooleanField(label=_("Offered in the EU"), required=False)
     max_price = forms.DecimalField(
         label=_("Max input $/M"),
