@@ -28,6 +28,7 @@ from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
 from tokonomix.pagecache import cache_page_for_readers
 
 from . import evidence, selectors
+from .compare import compare_rows
 from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, LeaderboardForm, SearchForm
 
 LEADERBOARD_PAGE_SIZE = 50
@@ -219,14 +220,13 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "columns": columns if len(columns) >= MIN_COMPARED else [],
+            "rows": compare_rows(columns),
             "picked": columns,
             "removal_links": removal_links,
             "choices": choices if len(columns) < MAX_COMPARED else [],
             "current": ",".join(c.model.slug for c in columns),
             "compare_messages": messages,
             "max_compared": MAX_COMPARED,
-            "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
-            "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             "as_of": today,
         },
         status=400 if bad else 200,
