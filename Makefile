@@ -37,7 +37,7 @@ $(INSTALLED): requirements.lock
 
 venv: $(INSTALLED)
 
-staticfiles/staticfiles.json: $(INSTALLED) $(shell find static -type f 2>/dev/null)
+staticfiles/staticfiles.json: $(INSTALLED) tokonomix/settings.py $(shell find static -type f 2>/dev/null)
 	$(STATIC_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@touch $@
 

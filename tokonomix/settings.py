@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",  # Django's widget templates, for the project's template engine
+    "ninja",  # the API docs page serves Swagger UI from our static files, not a CDN
     "tokonomix.workflow",
     "models_catalog",
     "pricing",
