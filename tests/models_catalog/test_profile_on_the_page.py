@@ -59,6 +59,29 @@ def test_a_published_profile_shows_with_its_reviewer_and_date(client, people):
     assert f"Reviewed by Rob Reviewer, {approval.approved_at:%Y-%m-%d}" in page
 
 
+def test_a_review_without_points_is_not_called_unreviewed(client, people):
+    profile = published_profile(people)
+    profile.points.all().delete()
+    editor, reviewer = people
+    profile.record_revision(by=editor)
+    profile.submit(by=editor)
+    profile.approve(by=reviewer)
+    profile.publish(by=reviewer)
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert "The published review lists no strengths or weaknesses." in page
+    assert "have not reviewed this model" not in page
+
+
+def test_an_unreviewed_model_says_so(client):
+    factories.model(slug="o4-mini", name="o4-mini")
+
+    page = client.get("/en/models/o4-mini/").content.decode()
+
+    assert "Our editors have not reviewed this model yet." in page
+
+
 def test_the_faq_carries_faqpage_structured_data(client, people):
     import json
 

@@ -67,7 +67,8 @@ def test_two_models_side_by_side_show_every_section_with_dates(
         "A fine pick",
         "Remy Reviewer",
         "no measurements yet",
-        "Not reviewed yet",
+        "Not reviewed yet",  # the second model's opinion rows
+        "None listed",  # the first's review lists a strength and no weakness
         "No verdict published yet",
         "EU",
     ):

@@ -25,7 +25,8 @@ class FigureRow:
 
 @dataclass(frozen=True)
 class PointsRow:
-    """Strengths or weaknesses: a list a model, or None before its profile is reviewed."""
+    """Strengths or weaknesses: a list a model (perhaps empty), or None before its profile
+    is reviewed."""
 
     label: str
     cells: list[list[str] | None]
@@ -50,7 +51,7 @@ def compare_rows(columns: list[CompareColumn]) -> CompareRows:
         return lambda c: formatted(getattr(c.speed, figure)) if c.speed else DASH
 
     def points(key: str) -> list[list[str] | None]:
-        return [(c.profile_data or {}).get(key) or None for c in columns]
+        return [None if c.profile_data is None else c.profile_data.get(key, []) for c in columns]
 
     typical = _("Typical conversation (%(input)s in, %(output)s out)") % {
         "input": settings.TYPICAL_INPUT_TOKENS,
