@@ -60,7 +60,7 @@ def test_a_measured_model_shows_all_four_sections_with_dated_figures_and_charts(
     assert "linear interpolation" in page
     assert "(output tokens \N{MINUS SIGN} 1)" in section(page, "tokens-per-second")
     assert "83.3%" in section(page, "availability")
-    assert "1 / 6 runs" in section(page, "last-test")
+    assert "1 / 6 requests" in section(page, "last-test")
     assert "No measurements yet" not in page
     assert "simulated" not in page.lower().replace("tokonomix simulator", "")
 

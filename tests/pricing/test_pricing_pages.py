@@ -259,5 +259,7 @@ def test_alternatives_quote_the_price_each_alternative_s_own_page_quotes(client)
     }
     assert "$3.00" in rows["chosen"] and "$6.00" in rows["chosen"]  # b-chosen, the reference
     assert "$5.00" in rows["fallback"] and "$10.00" in rows["fallback"]  # a-fb, first by key
+    assert all('<time datetime="2026-01-05">' in row for row in rows.values())  # dated
+    assert "price in force on" in table
     # The model's own page quotes the same prices as its line here.
     assert "$5.00" in client.get("/en/models/fallback/").content.decode()
