@@ -356,7 +356,7 @@ def first_visit(url: str) -> tuple[int, float]:
             context = browser.new_context()
             page = context.new_page()
             responses: list[Any] = []
-            page.on("response", responses.append)
+            page.on("response", lambda response, seen=responses: seen.append(response))
             page.goto(url, wait_until="load")
             # Truthy once every chart is drawn: the time then, read in the same poll.
             drawn_at = page.wait_for_function(
