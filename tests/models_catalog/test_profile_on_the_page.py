@@ -35,15 +35,21 @@ def people():
     )
 
 
-def published_profile(people, body="It is **fast**."):
+def review_and_publish(profile, people):
+    """The profile as it is now: a revision by the editor, approved and published."""
     editor, reviewer = people
-    model = factories.model(slug="o4-mini", name="o4-mini")
-    profile = factories.profile(by=editor, model=model, body=body)
-    FAQ.objects.create(profile=profile, question="Is it cheap?", answer="Yes, *very*.")
     profile.record_revision(by=editor)
     profile.submit(by=editor)
     profile.approve(by=reviewer)
     profile.publish(by=reviewer)
+
+
+def published_profile(people, body="It is **fast**."):
+    editor, _reviewer = people
+    model = factories.model(slug="o4-mini", name="o4-mini")
+    profile = factories.profile(by=editor, model=model, body=body)
+    FAQ.objects.create(profile=profile, question="Is it cheap?", answer="Yes, *very*.")
+    review_and_publish(profile, people)
     return profile
 
 
@@ -62,11 +68,7 @@ def test_a_published_profile_shows_with_its_reviewer_and_date(client, people):
 def test_a_review_without_points_is_not_called_unreviewed(client, people):
     profile = published_profile(people)
     profile.points.all().delete()
-    editor, reviewer = people
-    profile.record_revision(by=editor)
-    profile.submit(by=editor)
-    profile.approve(by=reviewer)
-    profile.publish(by=reviewer)
+    review_and_publish(profile, people)
 
     page = client.get("/en/models/o4-mini/").content.decode()
 
@@ -146,7 +148,7 @@ def test_markdown_in_a_profile_is_sanitised(client, people):
 def test_illustrations_show_with_their_alt_text_and_caption(client, people):
     from models_catalog.models import Illustration
 
-    editor, reviewer = people
+    editor, _reviewer = people
     profile = factories.profile(by=editor, model=factories.model(slug="o4-mini"))
     Illustration.objects.create(
         profile=profile,
@@ -154,10 +156,7 @@ def test_illustrations_show_with_their_alt_text_and_caption(client, people):
         alt_text="Latency chart",
         caption="Median latency by week",
     )
-    profile.record_revision(by=editor)
-    profile.submit(by=editor)
-    profile.approve(by=reviewer)
-    profile.publish(by=reviewer)
+    review_and_publish(profile, people)
 
     page = client.get("/en/models/o4-mini/").content.decode()
 
