@@ -350,13 +350,14 @@ def first_visit(url: str) -> tuple[int, float]:
 
     transferred: list[int] = []
     drawn: list[float] = []
+    responses: list[Any] = []  # of the visit under way
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(FIRST_VISITS):
             context = browser.new_context()
             page = context.new_page()
-            responses: list[Any] = []
-            page.on("response", lambda response, seen=responses: seen.append(response))
+            responses.clear()
+            page.on("response", lambda response: responses.append(response))
             page.goto(url, wait_until="load")
             # Truthy once every chart is drawn: the time then, read in the same poll.
             drawn_at = page.wait_for_function(
