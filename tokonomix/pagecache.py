@@ -219,18 +219,15 @@ def row_invalidation_deferred() -> Iterator[None]:
 
 
 def _on_row_change(sender: Any, **kwargs: Any) -> None:
+    """A watched row changed: drop the pages, unless a service will once it is done."""
     if _watched(sender) and not getattr(_deferring, "depth", 0):
         pages_invalidate()
 
 
 def _on_m2m_change(sender: Any, action: str, **kwargs: Any) -> None:
     # The sender is the through model, labelled with the app of the model that owns the field.
-    if (
-        action in {"post_add", "post_remove", "post_clear"}
-        and _watched(sender)
-        and not getattr(_deferring, "depth", 0)
-    ):
-        pages_invalidate()
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _on_row_change(sender)
 
 
 post_save.connect(_on_row_change, dispatch_uid="pagecache-post-save")
