@@ -45,6 +45,14 @@ DEMO_USERS = {
 class Command(BaseCommand):
     help = "Load the demo catalogue and prices (idempotent: running it again changes nothing)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--no-live-test",
+            action="store_true",
+            help="Skip today's live speed test against an in-process simulator (its timings "
+            "vary from run to run; the generated history does not).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             run = prices_sync(path=PRICE_MAP, as_of=PRICE_MAP_DATE)
@@ -56,7 +64,7 @@ class Command(BaseCommand):
             tiers = self._tiers(editorial["tiers"])
             updated = self._models(editorial["models"], tiers)
         self.stdout.write(f"Editorial demo data: {updated} models described.")
-        self._speed_demo()
+        self._speed_demo(live_test=not options["no_live_test"])
         if settings.DEBUG:
             users = self._demo_users()
             self._demo_profiles(editorial["profiles"], **users)
@@ -93,10 +101,10 @@ class Command(BaseCommand):
                 model.peers.set(Model.objects.filter(slug__in=row["peers"]))
         return len(rows)
 
-    def _speed_demo(self) -> None:
+    def _speed_demo(self, *, live_test: bool) -> None:
         """Simulated speed history for a few models (labelled simulated on every page)."""
         # In debug (make run, which also starts the simulator) the simulated targets are on.
-        loaded = speed_demo_load(enable_targets=settings.DEBUG)
+        loaded = speed_demo_load(live_run=live_test, enable_targets=settings.DEBUG)
         self.stdout.write(f"Simulated speed data: {len(loaded)} models ({', '.join(loaded)}).")
 
     def _demo_users(self) -> dict[str, Any]:
