@@ -3,25 +3,16 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tokonomix.workflow.admin import ReviewableAdmin
-
 from .models import (
-    FAQ,
     CatalogueChange,
     Host,
-    Illustration,
     Model,
     ModelAlias,
     ModelCapability,
-    ModelProfile,
     Offering,
-    ProfilePoint,
-    ProfileSection,
     Provider,
     Region,
     Tier,
-    UseCase,
-    UseCaseEntry,
 )
 
 
@@ -169,56 +160,3 @@ class CatalogueChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
-
-
-class ProfileSectionInline(admin.StackedInline):
-    model = ProfileSection
-    extra = 0
-    fields = ["order", "title", "body"]
-
-
-class ProfilePointInline(admin.TabularInline):
-    model = ProfilePoint
-    extra = 0
-    fields = ["kind", "order", "text"]
-
-
-class FAQInline(admin.StackedInline):
-    model = FAQ
-    extra = 0
-    fields = ["order", "question", "answer"]
-
-
-class IllustrationInline(admin.TabularInline):
-    model = Illustration
-    extra = 0
-    fields = ["order", "image", "alt_text", "caption"]
-
-
-@admin.register(ModelProfile)
-class ModelProfileAdmin(ReviewableAdmin):
-    list_display = ["model", "status", "published_at", "updated_at"]
-    list_filter = ["status"]
-    list_select_related = ["model"]
-    search_fields = ["model__name", "model__slug"]
-    autocomplete_fields = ["model"]
-    filter_horizontal = ["authors"]
-    fields = ["model", "authors", "status", "published_at", "publish_at", "review_summary"]
-    inlines = [ProfileSectionInline, ProfilePointInline, FAQInline, IllustrationInline]
-
-
-class UseCaseEntryInline(admin.TabularInline):
-    model = UseCaseEntry
-    extra = 0
-    fields = ["rank", "model", "note"]
-    autocomplete_fields = ["model"]
-
-
-@admin.register(UseCase)
-class UseCaseAdmin(ReviewableAdmin):
-    list_display = ["title", "slug", "status", "published_at", "updated_at"]
-    list_filter = ["status"]
-    search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "intro", "status", "published_at", "publish_at", "review_summary"]
-    inlines = [UseCaseEntryInline]

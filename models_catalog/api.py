@@ -52,7 +52,7 @@ def list_models(
 @router.get("/models/{slug}", response={200: ModelOut, 404: ErrorOut})
 def get_model(request: HttpRequest, slug: Text) -> Status[object]:
     try:
-        return Status(200, selectors.model_header(slug=slug, with_profile=False))
+        return Status(200, selectors.model_header(slug=slug))
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
 

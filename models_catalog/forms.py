@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tokonomix.widgets import OneTemplateCheckboxes, OneTemplateSelect
+from tokonomix.core.widgets import OneTemplateCheckboxes, OneTemplateSelect
 
 from .models import Capability, Provider, Tier
 

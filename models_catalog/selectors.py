@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
 from django.db.models import F, Prefetch
 
-from .models import Model, ModelProfile, ModelQuerySet, Offering, Provider
+from .models import Model, ModelQuerySet, Offering, Provider
 
 
 def model_list(
@@ -45,29 +46,20 @@ def model_list(
     return queryset.for_listing().order_by(*ordering, "pk")
 
 
-def model_header(*, slug: str, published_only: bool = True, with_profile: bool = True) -> Model:
+def model_header(
+    *, slug: str, published_only: bool = True, also: Sequence[str | Prefetch[Any]] = ()
+) -> Model:
     """The model with what its page shows of it: header, capabilities, offerings (with host
-    and regions), peers, and unless told otherwise its profile's revisions and the
-    published one's approval; 6 queries (5 without the profile, 1 more for a model with a
-    successor). Raises DoesNotExist.
-
-    The profile's chain is a query of its own: joined to the model's, the eleven tables
-    cost PostgreSQL more to plan (about 6 ms) than a second round trip costs."""
-    related: list[Any] = [
+    and regions) and peers; 5 queries (1 more for a model with a successor), plus one per
+    lookup in `also` (what layers above add to the page: the editorial profile, say).
+    Raises DoesNotExist."""
+    related: list[str | Prefetch[Any]] = [
         "capabilities",
         Prefetch("offerings", queryset=Offering.objects.select_related("host")),
         "offerings__regions",
         "peers",
+        *also,
     ]
-    if with_profile:
-        related.append(
-            Prefetch(
-                "profile",
-                queryset=ModelProfile.objects.select_related(
-                    "published_revision__approval__reviewer", "current_revision"
-                ),
-            )
-        )
     # The successor (rare) is read when there is one; the reference offering comes with
     # the offerings.
     queryset = Model.objects.select_related("provider", "tier").prefetch_related(*related)

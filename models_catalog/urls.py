@@ -5,5 +5,5 @@ from . import views
 app_name = "models_catalog"
 
 urlpatterns = [
-    path("", views.model_list, name="model_list"),
+    path("models/", views.model_list, name="model_list"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tokonomix.charts import ChartTable
+from tokonomix.core.charts import ChartTable
 
 from .costs import format_usd
 from .selectors import OfferingPrices

@@ -10,16 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from models_catalog.models import Offering
 from models_catalog.services import CatalogueWriter
-from tokonomix.pagecache import pages_invalidate, row_invalidation_deferred
+from tokonomix.core.pagecache import pages_invalidate, row_invalidation_deferred
 
 from .fetch import fetch_feed
 from .models import HeldPriceChange, PricePoint, PriceVector, SyncLock, SyncRun
@@ -123,15 +121,22 @@ def prices_sync(
     return run
 
 
+# What runs after each applied sync, given the run's id once it is committed. Apps above
+# pricing (editorial's verdict drafts) register here from their AppConfig.ready(), so
+# pricing imports none of the apps that follow it.
+SyncFollowUp = Callable[[int], object]
+_follow_ups: list[SyncFollowUp] = []
+
+
+def sync_follow_up_register(follow_up: SyncFollowUp) -> None:
+    """Run `follow_up(sync_run_id)` after every applied sync commits (once per callable)."""
+    if follow_up not in _follow_ups:
+        _follow_ups.append(follow_up)
+
+
 def _follow_up(run: SyncRun) -> None:
-    """Hand the applied run to the tasks settings.PRICE_SYNC_FOLLOW_UPS names (drafting
-    verdicts...), by dotted path, so pricing imports none of the apps that follow it."""
-    for path in settings.PRICE_SYNC_FOLLOW_UPS:
-        transaction.on_commit(partial(_send, import_string(path), run.pk))
-
-
-def _send(task: Any, run_id: int) -> None:
-    task.delay(run_id)
+    for follow_up in _follow_ups:
+        transaction.on_commit(partial(follow_up, run.pk))
 
 
 def _sync(

@@ -5,6 +5,9 @@ from . import feeds, views
 app_name = "pricing"
 
 urlpatterns = [
-    path("changes/", views.price_changes, name="changes"),
-    path("changes/feed/", feeds.PriceChangesFeed(), name="changes_feed"),
+    path("pricing/changes/", views.price_changes, name="changes"),
+    path("pricing/changes/feed/", feeds.PriceChangesFeed(), name="changes_feed"),
+    path(
+        "models/<model:slug>/prices/feed/", feeds.ModelPriceChangesFeed(), name="model_price_feed"
+    ),
 ]

@@ -104,7 +104,7 @@ def group_user(*groups: str, staff: bool = True, **fields: Any) -> User:
 
 def profile(*, by: User, model: Model | None = None, body: str = "It is fast."):
     """A model profile with one section, saved as a revision by `by`."""
-    from models_catalog.models import ModelProfile, ProfilePoint, ProfileSection
+    from tokonomix.editorial.models import ModelProfile, ProfilePoint, ProfileSection
 
     created = ModelProfile.objects.create(model=model or globals()["model"]())
     ProfileSection.objects.create(profile=created, order=0, title="Overview", body=body)

@@ -9,12 +9,13 @@ from django.db import models as django_models
 from django.urls import reverse
 from django.utils import timezone
 
-from benchmarks.models import EvaluationScore, SpeedTarget, SpeedTestRun, Verdict
-from models_catalog.models import CatalogueChange, Offering, UseCase
+from benchmarks.models import SpeedTarget, SpeedTestRun
+from models_catalog.models import CatalogueChange, Offering
 from pricing.models import HeldPriceChange
 from pricing.services import prices_sync
 from tests import factories
 from tests.benchmarks.conftest import recorded_run
+from tokonomix.editorial.models import EvaluationScore, UseCase, Verdict
 from tokonomix.site.management.commands.load_demo import PRICE_MAP as DEMO_PRICE_MAP
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from pricing.models import SyncLock, SyncRun
 from pricing.services import prices_sync
 from tests import factories
 from tests.pricing.feeds import feed, write
-from tokonomix.workflow.models import Approval
+from tokonomix.core.workflow.models import Approval
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,7 +65,7 @@ def test_two_reviewers_approving_at_once_make_exactly_one_approval():
 
     def approve(reviewer):
         def run():
-            from models_catalog.models import ModelProfile
+            from tokonomix.editorial.models import ModelProfile
 
             copy = ModelProfile.objects.get(pk=item.pk)
             barrier.wait(timeout=10)

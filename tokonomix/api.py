@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.throttling import AnonRateThrottle
 
-from benchmarks.api import opinion_router
-from benchmarks.api import router as speed_router
+from benchmarks.speed.api import router as speed_router
 from models_catalog.api import router as catalogue_router
 from pricing.api import router as pricing_router
+from tokonomix.editorial.api import router as opinion_router
 
-from .ratelimit import rate_limit_hit
+from .core.ratelimit import rate_limit_hit
 
 
 class ApiRateThrottle(AnonRateThrottle):
     """API_RATE_LIMIT requests per client, counted in the shared cache.
 
     The client is django-ninja's get_ident (behind NINJA_NUM_PROXIES proxies); the count is
-    the shared cache's atomic counter (tokonomix.ratelimit), so concurrent requests from
+    the shared cache's atomic counter (tokonomix.core.ratelimit), so concurrent requests from
     several web workers are never lost the way a read-modify-write history list would be.
     """
 
@@ -42,6 +43,14 @@ class ApiRateThrottle(AnonRateThrottle):
 
 
 class TokonomixAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """`<app label>_api_<function>`: the id clients are generated from names the app,
+        not the module it happens to live in, so moving code inside an app changes no id."""
+        module = operation.view_func.__module__
+        app = apps.get_containing_app_config(module)
+        prefix = app.label if app is not None else module.replace(".", "_")
+        return f"{prefix}_api_{operation.view_func.__name__}"
+
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Document the answers django-ninja gives before an endpoint runs: 429 (rate limit,
         with Retry-After) on every operation, 422 on those with parameters to validate."""

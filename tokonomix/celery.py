@@ -8,7 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tokonomix.settings")
 
 app = Celery("tokonomix")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each installed app's tasks module, and those of the benchmarks app's two packages.
 app.autodiscover_tasks()
+app.autodiscover_tasks(["benchmarks.speed", "benchmarks.testbench"])
 
 
 @app.task(name="tokonomix.ping")

@@ -97,10 +97,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # Django's widget templates, for the project's template engine
     "ninja",  # the API docs page serves Swagger UI from our static files, not a CDN
-    "tokonomix.workflow",
+    # From the bottom layer up (DESIGN: core <- catalogue <- pricing <- benchmarks <-
+    # editorial <- site); `make lint` holds the imports to this order.
+    "tokonomix.core",
+    "tokonomix.core.workflow",
     "models_catalog",
     "pricing",
     "benchmarks",
+    "tokonomix.editorial",
     "tokonomix.site",
 ]
 
@@ -133,7 +137,7 @@ TEMPLATES = [
                 (
                     "django.template.loaders.cached.Loader",
                     [
-                        "tokonomix.template_loaders.Loader",
+                        "tokonomix.core.template_loaders.Loader",
                         "django.template.loaders.app_directories.Loader",
                     ],
                 )
@@ -192,7 +196,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "tokonomix.cache.RedisCache",
+            "BACKEND": "tokonomix.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tokonomix",
         }
@@ -222,7 +226,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Scheduled publishing of reviewed content: every five minutes.
     "publish-due": {
-        "task": "tokonomix.workflow.tasks.publish_due",
+        "task": "tokonomix.core.workflow.tasks.publish_due",
         "schedule": crontab(minute="*/5"),
     },
     # Weekly price-map sync: Monday 03:00 unless PRICE_SYNC_CRON says otherwise.
@@ -304,8 +308,6 @@ LOGGING = {
 # --- Site ----------------------------------------------------------------------------
 
 SITE_NAME = "Tokonomix"
-# Collects and compares the data reviewed content relies on (prices, speed, capabilities).
-WORKFLOW_EVIDENCE = "tokonomix.site.evidence"
 CATALOGUE_PAGE_SIZE = 24
 
 # --- Prices ---------------------------------------------------------------------------
@@ -315,8 +317,6 @@ PRICE_MAP_URL: str = env.str("PRICE_MAP_URL", default="")
 PRICE_MAP_CONNECT_TIMEOUT: float = _parsed("PRICE_MAP_CONNECT_TIMEOUT", env.float, 10.0)
 PRICE_MAP_DEADLINE: float = _parsed("PRICE_MAP_DEADLINE", env.float, 120.0)
 PRICE_MAP_MAX_BYTES = 20 * 1024 * 1024
-# Tasks given each applied sync run's id: drafting verdicts for changed published models.
-PRICE_SYNC_FOLLOW_UPS = ["benchmarks.tasks.open_verdict_drafts"]
 # The "typical conversation" every page prices: this many input and output tokens.
 TYPICAL_INPUT_TOKENS: int = _parsed("TYPICAL_INPUT_TOKENS", env.int, 600)
 TYPICAL_OUTPUT_TOKENS: int = _parsed("TYPICAL_OUTPUT_TOKENS", env.int, 200)
@@ -353,8 +353,8 @@ if not TESTBENCH_DAILY_BUDGET_USD.is_finite() or TESTBENCH_DAILY_BUDGET_USD < 0:
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 100
 # Offsets past this are refused (422) rather than handed to the database.
-NINJA_PAGINATION_CLASS = "tokonomix.pagination.LimitOffsetPagination"
-# The API's throttles and tokonomix.ratelimit read client addresses behind this many proxies.
+NINJA_PAGINATION_CLASS = "tokonomix.core.pagination.LimitOffsetPagination"
+# The API's throttles and tokonomix.core.ratelimit read client addresses behind this many proxies.
 NINJA_NUM_PROXIES = NUM_PROXIES
 
 
@@ -375,7 +375,7 @@ API_RATE_LIMIT: str = _rate("API_RATE_LIMIT", default="600/m")
 # --- Page cache ----------------------------------------------------------------------
 
 # Seconds an anonymous reader's page stays in the shared cache; 0 (the default) turns the
-# cache off. Pages are also dropped whenever their data changes (tokonomix.pagecache).
+# cache off. Pages are also dropped whenever their data changes (tokonomix.core.pagecache).
 PAGE_CACHE_SECONDS: int = _parsed("PAGE_CACHE_SECONDS", env.int, 0)
 if PAGE_CACHE_SECONDS < 0:
     raise ImproperlyConfigured("PAGE_CACHE_SECONDS must be 0 (off) or a number of seconds")

@@ -10,9 +10,9 @@ from models_catalog.converters import ModelSlugConverter
 
 from . import health
 from .api import api
+from .core.workflow.views import review_queue
 from .site.sitemaps import SITEMAPS
 from .site.views import robots_txt
-from .workflow.views import review_queue
 
 register_converter(ModelSlugConverter, "model")
 
@@ -32,12 +32,15 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/en/", permanent=False)),
 ]
 
+# Each app routes the pages it renders, with their whole paths (README: which app owns
+# which URL); the site routes the pages that join every app.
 urlpatterns += i18n_patterns(
-    path("models/", include("models_catalog.urls")),
-    path("pricing/", include("pricing.urls")),
-    path("accounts/", include("tokonomix.accounts")),
+    path("", include("models_catalog.urls")),
+    path("", include("pricing.urls")),
     path("", include("benchmarks.urls")),
+    path("", include("tokonomix.editorial.urls")),
     path("", include("tokonomix.site.urls")),
+    path("", include("tokonomix.site.accounts")),
     prefix_default_language=True,
 )
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from tokonomix.workflow.permissions import grant
+from tokonomix.core.workflow.permissions import grant
 
 
 def grant_permissions(apps, schema_editor):

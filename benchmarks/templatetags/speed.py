@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from benchmarks.formats import DASH, format_ms, format_percent, format_tps
+from benchmarks.speed.formats import DASH, format_ms, format_percent, format_tps
 
 register = template.Library()
 

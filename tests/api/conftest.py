@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from benchmarks.models import EvaluationScore, Verdict
 from models_catalog.models import Model
 from pricing.services import prices_sync
 from tests import factories
+from tokonomix.editorial.models import EvaluationScore, Verdict
 
 DEMO_MAP = Path(__file__).resolve().parents[2] / "tokonomix" / "site" / "demo" / "price-map.json"
 DEMO_DATE = dt.date(2026, 11, 16)

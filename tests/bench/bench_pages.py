@@ -109,21 +109,12 @@ def generate() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from benchmarks.models import SpeedSample, SpeedTestRun, Verdict
-    from benchmarks.services import speed_aggregates_recompute
-    from models_catalog.models import (
-        Host,
-        Model,
-        ModelCapability,
-        ModelProfile,
-        Offering,
-        ProfileSection,
-        Provider,
-        Region,
-        Tier,
-    )
+    from benchmarks.models import SpeedSample, SpeedTestRun
+    from benchmarks.speed.services import speed_aggregates_recompute
+    from models_catalog.models import Host, Model, ModelCapability, Offering, Provider, Region, Tier
     from pricing.models import PricePoint, SyncRun
-    from tokonomix.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
+    from tokonomix.core.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
+    from tokonomix.editorial.models import ModelProfile, ProfileSection, Verdict
 
     rng = random.Random(7)
     started = time.monotonic()

@@ -139,7 +139,7 @@ def run(env: dict[str, str]) -> int:
 
     from benchmarks.models import SpeedSample, SpeedSummary, SpeedTarget, SpeedTestRun
     from benchmarks.simulator import SimulatedModel, SimulatorServer
-    from benchmarks.tasks import speedtests_fan_out
+    from benchmarks.speed.tasks import speedtests_fan_out
     from models_catalog.models import Host, Model, Offering, Provider
     from tokonomix.celery import app
 

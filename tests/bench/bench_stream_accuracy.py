@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.simulator import SimulatedModel, SimulatorServer
-from benchmarks.streaming import measure_series_sync
+from benchmarks.speed.streaming import measure_series_sync
 
 TTFT_MS = 200.0
 INTER_TOKEN_MS = 10.0

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from benchmarks.simulator import SimulatedModel, SimulatorServer
-from benchmarks.streaming import SampleResult, measure_stream
+from benchmarks.speed.streaming import SampleResult, measure_stream
 
 FAST: dict[str, Any] = {"ttft_ms": 20.0, "inter_token_ms": 1.0, "tokens": 20}
 STALL_TIMEOUT_S = 0.3
@@ -104,7 +104,7 @@ def recorded_run(
     from django.utils import timezone
 
     from benchmarks.models import SpeedSample, SpeedTestRun
-    from benchmarks.services import speed_aggregates_recompute
+    from benchmarks.speed.services import speed_aggregates_recompute
 
     run = SpeedTestRun.objects.create(
         model=model,

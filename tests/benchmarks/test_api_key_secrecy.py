@@ -11,9 +11,9 @@ from django.core import serializers
 from django.db.models import Model as DjangoModel
 
 from benchmarks.models import SpeedTestRun
-from benchmarks.services import SpeedTestError, speed_run_create_for_target, speedtest_execute
 from benchmarks.simulator import SimulatedModel, SimulatorServer
-from benchmarks.tasks import run_speedtest
+from benchmarks.speed.services import SpeedTestError, speed_run_create_for_target, speedtest_execute
+from benchmarks.speed.tasks import run_speedtest
 from tests import factories
 
 from .conftest import FAST, speed_target

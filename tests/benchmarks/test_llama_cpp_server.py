@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from benchmarks.models import SpeedSample, SpeedTestRun
-from benchmarks.services import speed_run_create, speedtest_execute
+from benchmarks.speed.services import speed_run_create, speedtest_execute
 from tests import factories
 from tests.conftest import skip_or_fail
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.models import SpeedDaily, SpeedSummary, SpeedTestRun
-from benchmarks.services import speed_aggregates_recompute
-from benchmarks.stats import percentile
+from benchmarks.speed.services import speed_aggregates_recompute
+from benchmarks.speed.stats import percentile
 from tests import factories
 
 from .conftest import recorded_run

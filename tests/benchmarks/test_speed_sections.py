@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from benchmarks.models import SpeedTestRun
-from benchmarks.sections import speed_context
+from benchmarks.speed.sections import speed_context
 from models_catalog.models import Model
 from tests import factories
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.models import SpeedSample, SpeedTestRun
-from benchmarks.services import speed_run_create_for_target, speedtest_execute
 from benchmarks.simulator import SimulatedModel, SimulatorServer
-from benchmarks.streaming import SampleResult
+from benchmarks.speed.services import speed_run_create_for_target, speedtest_execute
+from benchmarks.speed.streaming import SampleResult
 
 from .conftest import FAST, speed_target
 

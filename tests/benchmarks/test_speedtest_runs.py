@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 
 from benchmarks.models import SpeedSample, SpeedSummary, SpeedTestRun
-from benchmarks.services import (
+from benchmarks.simulator import SimulatorServer
+from benchmarks.speed.services import (
     MAX_ATTEMPTS,
     speed_run_create_for_target,
     speed_runs_abandoned_fail,
     speedtest_execute,
 )
-from benchmarks.simulator import SimulatorServer
 
 from .conftest import speed_target
 

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from benchmarks.models import SpeedSample, SpeedSummary, SpeedTestRun
 from benchmarks.simulator import SimulatorServer
-from benchmarks.tasks import speedtests_fan_out
+from benchmarks.speed.tasks import speedtests_fan_out
 from tests.conftest import skip_or_fail
 
 from .conftest import speed_target

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.simulator import SimulatedModel, SimulatorServer
-from benchmarks.streaming import (
+from benchmarks.speed.streaming import (
     MAX_ERROR_CHARS,
     SampleResult,
     SampleStatus,

@@ -8,13 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from benchmarks.models import EvaluationScore, Verdict
-from benchmarks.verdicts import AUTOMATION_USERNAME, verdicts_draft_for_sync
 from models_catalog.models import Model
 from pricing.services import prices_sync
 from tests import factories
 from tests.pricing.feeds import feed, write
-from tokonomix.workflow.models import Status
+from tokonomix.core.workflow.models import Status
+from tokonomix.editorial.drafts import AUTOMATION_USERNAME, verdicts_draft_for_sync
+from tokonomix.editorial.models import EvaluationScore, Verdict
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 

@@ -4,8 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from models_catalog.models import FAQ
 from tests import factories
+from tokonomix.editorial.models import FAQ
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_markdown_in_a_profile_is_sanitised(client, people):
 
 
 def test_illustrations_show_with_their_alt_text_and_caption(client, people):
-    from models_catalog.models import Illustration
+    from tokonomix.editorial.models import Illustration
 
     editor, _reviewer = people
     profile = factories.profile(by=editor, model=factories.model(slug="o4-mini"))

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from benchmarks.models import SpeedSummary, Verdict
+from benchmarks.models import SpeedSummary
 from models_catalog.models import Model
 from pricing.models import PricePoint
 from tests import factories
+from tokonomix.editorial.models import Verdict
 
 PRICE_DAY = dt.date(2026, 1, 5)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from benchmarks.demo import speed_demo_load
+from benchmarks.speed.demo import speed_demo_load
 from pricing.services import prices_sync
 from tokonomix.site.management.commands.load_demo import PRICE_MAP
 

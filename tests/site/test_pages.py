@@ -10,8 +10,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import escape
 
-from benchmarks.selectors import CHART_DAYS
-from benchmarks.stats import PERCENTILE_METHOD
+from benchmarks.speed.selectors import CHART_DAYS
+from benchmarks.speed.stats import PERCENTILE_METHOD
 from pricing.services import HOLD_FACTOR
 from tests import factories
 from tests.site.conftest import measured, priced, publish, verdict
@@ -66,7 +66,7 @@ def test_an_unknown_provider_is_a_friendly_404(client, path: str) -> None:
 
 
 def test_search_finds_models_providers_and_published_use_cases(client, editor, reviewer) -> None:
-    from models_catalog.models import UseCase
+    from tokonomix.editorial.models import UseCase
 
     maker = factories.provider(name="Reasonable Labs", slug="reasonable")
     priced(name="Reasoner One", provider=maker)
@@ -187,7 +187,7 @@ def test_pages_link_their_feeds_in_the_head(client) -> None:
 
 
 def test_the_sitemap_lists_published_pages_only(client, editor, reviewer) -> None:
-    from models_catalog.models import UseCase
+    from tokonomix.editorial.models import UseCase
 
     priced(slug="shown", provider=factories.provider(slug="shown-maker"))
     factories.model(slug="not-shown", is_published=False)

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from models_catalog.models import UseCase, UseCaseEntry
 from tests import factories
 from tests.site.conftest import measured, priced, publish
+from tokonomix.editorial.models import UseCase, UseCaseEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -115,11 +115,11 @@ def test_editors_and_reviewers_may_edit_use_cases() -> None:
 def test_the_use_case_admin_pages_open(admin_client, editor) -> None:
     use_case = write_use_case(by=editor)
 
-    assert admin_client.get("/admin/models_catalog/usecase/").status_code == 200
+    assert admin_client.get("/admin/editorial/usecase/").status_code == 200
     assert (
-        admin_client.get(f"/admin/models_catalog/usecase/{use_case.pk}/change/").status_code == 200
+        admin_client.get(f"/admin/editorial/usecase/{use_case.pk}/change/").status_code == 200
     )
-    assert admin_client.get("/admin/models_catalog/usecase/add/").status_code == 200
+    assert admin_client.get("/admin/editorial/usecase/add/").status_code == 200
 
 
 def test_load_demo_publishes_one_use_case_in_debug_mode_once(client, settings) -> None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from benchmarks.models import TestbenchRun as BenchRun
 from benchmarks.simulator import SimulatorServer
-from benchmarks.testbench import testbench_execute as execute_run
+from benchmarks.testbench.execute import testbench_execute as execute_run
 
 from .conftest import SCRIPT_ANSWER, page_figures, priced_model, start_form
 

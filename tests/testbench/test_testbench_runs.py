@@ -17,7 +17,7 @@ from benchmarks.models import SpeedSample
 from benchmarks.models import TestbenchResult as BenchResult
 from benchmarks.models import TestbenchRun as BenchRun
 from benchmarks.simulator import SimulatorServer
-from benchmarks.testbench import testbench_execute as execute_run
+from benchmarks.testbench.execute import testbench_execute as execute_run
 from tests.conftest import skip_or_fail
 
 from .conftest import page_figures, priced_model, start_form

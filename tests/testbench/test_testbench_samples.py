@@ -11,7 +11,7 @@ from django.utils import timezone
 from benchmarks.models import SpeedSample, SpeedSummary
 from benchmarks.models import TestbenchRun as BenchRun
 from benchmarks.simulator import SimulatorServer
-from benchmarks.testbench import testbench_execute as execute_run
+from benchmarks.testbench.execute import testbench_execute as execute_run
 from tests.benchmarks.conftest import recorded_run
 
 from .conftest import priced_model, start_form

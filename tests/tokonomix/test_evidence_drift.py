@@ -8,7 +8,7 @@ from models_catalog.models import Model
 from pricing.services import prices_sync
 from tests import factories
 from tests.pricing.feeds import feed, write
-from tokonomix.workflow.models import Approval
+from tokonomix.core.workflow.models import Approval
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_a_page_s_evidence_from_the_rows_it_shows_matches_the_collected_evidence
     from django.utils import timezone
 
     from pricing.models import PricePoint
-    from tokonomix.site import evidence
+    from tokonomix.editorial import evidence
 
     model = Model.objects.get(slug="o4-mini")
     assert model.reference_offering_id is not None

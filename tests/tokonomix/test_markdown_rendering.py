@@ -1,4 +1,4 @@
-"""Rendering behaviour of tokonomix.markdown (the XSS side is in test_markdown_xss.py)."""
+"""Rendering behaviour of tokonomix.core.markdown (the XSS side is in test_markdown_xss.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-import tokonomix.markdown as md_module
+import tokonomix.core.markdown as md_module
 from tests.tokonomix.test_markdown_xss import parse_html, violations
-from tokonomix.markdown import (
+from tokonomix.core.markdown import (
     LINK_REL,
     MAX_BRACKETS_PER_BLOCK,
     RENDERER_VERSION,

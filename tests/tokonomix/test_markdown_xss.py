@@ -1,4 +1,4 @@
-"""XSS tests for tokonomix.markdown.
+"""XSS tests for tokonomix.core.markdown.
 
 Every payload in ``xss_payloads.txt`` is rendered on its own and embedded in
 several Markdown contexts; the output is *parsed* with the stdlib HTML parser
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tokonomix.markdown import _CLEANER, render_markdown
+from tokonomix.core.markdown import _CLEANER, render_markdown
 
 # --------------------------------------------------------------------------- #
 # Specification
@@ -344,7 +344,7 @@ def test_random_markdownish_output_is_clean(text: str) -> None:
 
 
 def test_chart_table_rows_escape_every_cell():
-    from tokonomix.markdown import table_rows_html
+    from tokonomix.core.charts import table_rows_html
 
     html = str(table_rows_html([("<script>alert(1)</script>", 'a"b', "1 & 2"), ("2026-01-05", 3)]))
 
@@ -370,13 +370,13 @@ def test_json_script_elements_are_djangos_json_script(data, element_id) -> None:
     whatever the text: "</script>", "&", non-ASCII dashes and all."""
     from django.utils.html import json_script
 
-    from tokonomix.markdown import json_script_element
+    from tokonomix.core.charts import json_script_element
 
     assert str(json_script_element(data, element_id)) == str(json_script(data, element_id))
 
 
 def test_json_script_elements_cannot_close_their_script():
-    from tokonomix.markdown import json_ld_script, json_script_element
+    from tokonomix.core.charts import json_ld_script, json_script_element
 
     figure = {"name": "</script><script>alert(1)</script> & — ·"}
     for element in (json_script_element(figure, "chart"), json_ld_script(figure)):

@@ -9,13 +9,13 @@ import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.utils import timezone
 
-from benchmarks.models import Verdict
 from models_catalog.models import Model
 from pricing.services import prices_sync
 from tests import factories
 from tests.api.conftest import DEMO_DATE, DEMO_MAP, publish
 from tests.benchmarks.conftest import recorded_run
-from tokonomix.pagecache import CACHE_HEADER, pages_invalidate
+from tokonomix.core.pagecache import CACHE_HEADER, pages_invalidate
+from tokonomix.editorial.models import Verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +182,7 @@ def test_a_page_kept_in_the_process_is_served_only_while_its_version_is_current(
     from django.test import RequestFactory
     from django.utils import translation
 
-    from tokonomix.pagecache import VERSION_KEY, page_key
+    from tokonomix.core.pagecache import VERSION_KEY, page_key
 
     assert served(client) == "miss"
     with translation.override("en"):
@@ -196,7 +196,7 @@ def test_a_page_kept_in_the_process_is_served_only_while_its_version_is_current(
 
 
 def test_the_process_keeps_a_bounded_number_of_pages_and_drops_expired_ones(settings, monkeypatch):
-    from tokonomix import pagecache
+    from tokonomix.core import pagecache
 
     settings.PAGE_CACHE_SECONDS = 10
     now = [1000.0]
@@ -212,7 +212,7 @@ def test_the_process_keeps_a_bounded_number_of_pages_and_drops_expired_ones(sett
 
 
 def test_a_sync_replaces_the_version_once_not_once_per_saved_row(monkeypatch):
-    from tokonomix import pagecache
+    from tokonomix.core import pagecache
 
     replaced: list[str] = []
     new_version = pagecache._new_version

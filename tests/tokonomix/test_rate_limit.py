@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from tokonomix.ratelimit import client_address, rate_limit_hit
+from tokonomix.core.ratelimit import client_address, rate_limit_hit
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tokonomix.cache import RedisCache
+from tokonomix.core.cache import RedisCache
 
 
 @pytest.mark.services

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from models_catalog.models import ModelProfile
 from tests import factories
-from tokonomix.workflow.models import Status
+from tokonomix.core.workflow.models import Status
+from tokonomix.editorial.models import ModelProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def item(editor):
 
 def test_the_revisions_page_shows_the_difference_between_two_revisions(client, editor, item):
     client.force_login(editor)
-    url = reverse("admin:models_catalog_modelprofile_revisions", args=[item.pk])
+    url = reverse("admin:editorial_modelprofile_revisions", args=[item.pk])
 
     response = client.get(url, {"a": 1, "b": 2})
 
@@ -41,7 +41,7 @@ def test_the_revisions_page_shows_the_difference_between_two_revisions(client, e
 
 def test_restoring_from_the_admin_makes_a_new_revision_for_review(client, editor, item):
     client.force_login(editor)
-    url = reverse("admin:models_catalog_modelprofile_revisions", args=[item.pk])
+    url = reverse("admin:editorial_modelprofile_revisions", args=[item.pk])
 
     client.post(url, {"restore": 1})
 
@@ -53,7 +53,7 @@ def test_restoring_from_the_admin_makes_a_new_revision_for_review(client, editor
 def test_content_in_review_opens_read_only_in_the_admin(client, editor, item):
     item.submit(by=editor)
     client.force_login(editor)
-    url = reverse("admin:models_catalog_modelprofile_change", args=[item.pk])
+    url = reverse("admin:editorial_modelprofile_change", args=[item.pk])
 
     response = client.post(url, {"model": item.model_id})
 

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from models_catalog.models import ModelProfile
 from tests import factories
-from tokonomix.workflow.models import Approval, AuditEntry, Status
+from tokonomix.core.workflow.models import Approval, AuditEntry, Status
+from tokonomix.editorial.models import ModelProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def post_admin_action(item, action, user, *, forged):
     client = Client(enforce_csrf_checks=False)
     if user.is_authenticated:
         client.force_login(user)
-    url = reverse("admin:models_catalog_modelprofile_changelist")
+    url = reverse("admin:editorial_modelprofile_changelist")
     data = {"action": f"{action}_selected", "_selected_action": [item.pk]}
     if action in {"request_changes", "publish"}:
         if not forged:
@@ -101,7 +101,7 @@ def test_a_post_without_a_csrf_token_changes_nothing():
     client.force_login(factories.group_user("Reviewers"))
 
     response = client.post(
-        reverse("admin:models_catalog_modelprofile_changelist"),
+        reverse("admin:editorial_modelprofile_changelist"),
         {"action": "approve_selected", "_selected_action": [item.pk]},
     )
 
@@ -116,7 +116,7 @@ def test_the_admin_says_why_an_author_cannot_approve(client):
     client.force_login(author)
 
     response = client.post(
-        reverse("admin:models_catalog_modelprofile_changelist"),
+        reverse("admin:editorial_modelprofile_changelist"),
         {"action": "approve_selected", "_selected_action": [item.pk]},
         follow=True,
     )

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models_catalog.models import ModelProfile
 from tests import factories
-from tokonomix.workflow.models import Approval, AuditEntry
+from tokonomix.core.workflow.models import Approval, AuditEntry
+from tokonomix.editorial.models import ModelProfile
 
 ROLES = ["editor_a", "editor_b", "reviewer_a", "reviewer_b", "editor_reviewer"]
 STEPS = st.lists(

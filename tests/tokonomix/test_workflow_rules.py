@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
-from models_catalog.models import ModelProfile, ProfileSection
 from tests import factories
-from tokonomix.workflow.models import Action, Approval, AuditEntry, Status
+from tokonomix.core.workflow.models import Action, Approval, AuditEntry, Status
+from tokonomix.editorial.models import ModelProfile, ProfileSection
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_scheduled_publishing_waits_for_its_time(item, editor, reviewer):
 
     from django.utils import timezone
 
-    from tokonomix.workflow.models import reviewables_publish_due
+    from tokonomix.core.workflow.models import reviewables_publish_due
 
     item.submit(by=editor)
     item.approve(by=reviewer)

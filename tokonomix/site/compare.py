@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
-from benchmarks.formats import DASH, format_ms, format_percent, format_tps
+from benchmarks.speed.formats import DASH, format_ms, format_percent, format_tps
 from pricing.costs import format_usd
 
 from .selectors import CompareColumn

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from models_catalog.forms import CatalogueFilters
 from models_catalog.models import MODEL_SLUG_PATTERN
-from tokonomix.widgets import OneTemplateSelect
+from tokonomix.core.widgets import OneTemplateSelect
 
 MIN_COMPARED = 2
 MAX_COMPARED = 4

@@ -22,11 +22,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from benchmarks.models import SpeedSummary, Verdict
-from benchmarks.selectors import latest_published_verdicts
-from models_catalog.models import Model, Offering, Provider, UseCase
+from benchmarks.models import SpeedSummary
+from models_catalog.models import Model, Offering, Provider
 from pricing.selectors import ReferencePrice, reference_price_of, with_reference_price
-from tokonomix.workflow.models import Approval
+from tokonomix.core.workflow.models import Approval
+from tokonomix.editorial.models import UseCase, Verdict
+from tokonomix.editorial.selectors import latest_published_verdicts
 
 EU_REGION = "eu"
 

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from models_catalog.models import Model, Provider, UseCase
+from models_catalog.models import Model, Provider
+from tokonomix.editorial.models import UseCase
 
 STATIC_PAGES = [
     "site:home",

@@ -1,9 +1,6 @@
 from django.urls import path
 
-from pricing.feeds import ModelPriceChangesFeed
-
 from . import views
-from .feeds import ModelVerdictsFeed, VerdictsFeed
 
 app_name = "site"
 
@@ -19,16 +16,5 @@ urlpatterns = [
     path("usecases/<slug:slug>/", views.usecase_detail, name="usecase_detail"),
     path("benchmarks/speed/", views.speed_board, name="speed_board"),
     path("benchmarks/methodology/", views.methodology, name="methodology"),
-    path("verdicts/feed/", VerdictsFeed(), name="verdict_feed"),
     path("models/<model:slug>/", views.model_profile, name="model_profile"),
-    path(
-        "models/<model:slug>/prices/feed/",
-        ModelPriceChangesFeed(),
-        name="model_price_feed",
-    ),
-    path(
-        "models/<model:slug>/verdicts/feed/",
-        ModelVerdictsFeed(),
-        name="model_verdict_feed",
-    ),
 ]

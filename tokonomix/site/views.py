@@ -17,17 +17,20 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from benchmarks.models import SPEED_SOURCES
-from benchmarks.sections import opinion_context, speed_context
-from benchmarks.selectors import CHART_DAYS, PRELIMINARY_BELOW
-from benchmarks.stats import PERCENTILE_METHOD
+from benchmarks.speed.sections import speed_context
+from benchmarks.speed.selectors import CHART_DAYS, PRELIMINARY_BELOW
+from benchmarks.speed.stats import PERCENTILE_METHOD
 from models_catalog import selectors as catalogue
-from models_catalog.models import Model, Provider, UseCase
-from models_catalog.sections import profile_context
+from models_catalog.models import Model, Provider
 from pricing.sections import pricing_context
 from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
-from tokonomix.pagecache import cache_page_for_readers
+from tokonomix.core.pagecache import cache_page_for_readers
+from tokonomix.editorial import evidence
+from tokonomix.editorial.models import UseCase
+from tokonomix.editorial.sections import opinion_context, profile_context
+from tokonomix.editorial.selectors import profile_prefetch
 
-from . import evidence, selectors
+from . import selectors
 from .compare import compare_rows
 from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, LeaderboardForm, SearchForm
 
@@ -168,7 +171,9 @@ def leaderboard_json(request: HttpRequest) -> HttpResponse:
 def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     staff_preview = request.user.is_staff
     try:
-        model = catalogue.model_header(slug=slug, published_only=not staff_preview)
+        model = catalogue.model_header(
+            slug=slug, published_only=not staff_preview, also=[profile_prefetch()]
+        )
     except Model.DoesNotExist:
         raise Http404("No such model") from None
     context: dict[str, Any] = {"model": model}

@@ -16,14 +16,14 @@ from benchmarks.models import (
     env_var_name_validator,
     validate_endpoint_url,
 )
-from benchmarks.prompts import PromptSet
-from benchmarks.services import (
+from benchmarks.speed.prompts import PromptSet
+from benchmarks.speed.services import (
     SpeedTestError,
     speed_run_create,
     speed_run_create_for_target,
     speedtest_execute,
 )
-from benchmarks.streaming import SampleResult
+from benchmarks.speed.streaming import SampleResult
 from models_catalog.models import Model
 
 

@@ -12,11 +12,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from benchmarks.demo import speed_demo_load
-from benchmarks.models import EvaluationScore, Verdict
-from models_catalog.models import Model, ModelProfile, Tier
+from benchmarks.speed.demo import speed_demo_load
+from models_catalog.models import Model, Tier
 from pricing.services import SyncRefused, prices_sync
-from tokonomix.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
+from tokonomix.core.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
+from tokonomix.editorial.models import EvaluationScore, ModelProfile, Verdict
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 PRICE_MAP = DEMO_DIR / "price-map.json"
@@ -161,7 +161,7 @@ class Command(BaseCommand):
     def _demo_use_case(self, *, editor: Any, reviewer: Any) -> None:
         """One use-case page written by the demo editor and published by the demo reviewer,
         through the real workflow; a use case that already exists is left to the editors."""
-        from models_catalog.models import UseCase
+        from tokonomix.editorial.models import UseCase
 
         if UseCase.objects.filter(slug="reasoning-on-a-budget").exists():
             return

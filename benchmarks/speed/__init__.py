@@ -1,0 +1,1 @@
+"""Scheduled speed tests: targets, runs, samples, aggregates, and their pages' sections."""

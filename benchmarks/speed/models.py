@@ -1,0 +1,409 @@
+"""Speed tests: what to test (targets), each test (runs), each request (samples), aggregates.
+
+Aggregates (SpeedDaily, SpeedSummary) are derived data: they are rebuilt, in the same
+transaction that stores a finished run's samples, by services.speed_aggregates_recompute,
+so a page reads a fixed, small number of rows whatever the history.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from models_catalog.models import Model, Offering
+
+from .presets import HostPreset
+from .prompts import PromptSet
+from .streaming import SampleResult, SampleStatus
+
+MAX_SAMPLES_PER_TEST = 50
+MAX_OUTPUT_TOKENS = 8192
+
+env_var_name_validator = RegexValidator(
+    r"^[A-Z_][A-Z0-9_]*\Z",
+    _("The NAME of an environment variable (capitals, digits, underscores), never the key."),
+)
+
+
+def validate_endpoint_url(value: str) -> None:
+    """Credentials never go in a URL: it is stored, logged and shown in the admin."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValidationError(_("Use an http:// or https:// URL."))
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValidationError(
+            _("No user, password, query or fragment: keys come from an environment variable.")
+        )
+
+
+class OutputLimit(models.TextChoices):
+    MAX_TOKENS = "max_tokens", "max_tokens"
+    MAX_COMPLETION_TOKENS = "max_completion_tokens", "max_completion_tokens"
+
+
+class SampleSource(models.TextChoices):
+    """Why a request was made. Speed statistics use SPEED_SOURCES; availability uses all."""
+
+    SCHEDULED = "scheduled", _("Scheduled test")
+    MANUAL = "manual", _("Manual test (run_speedtests)")
+    TESTBENCH = "testbench", _("Reader's testbench request")
+
+
+SPEED_SOURCES: tuple[str, ...] = (SampleSource.SCHEDULED, SampleSource.MANUAL)
+
+
+class SampleStatusChoices(models.TextChoices):
+    """The statuses of benchmarks.streaming.SampleStatus, for the database and forms."""
+
+    OK = SampleStatus.OK.value, _("OK")
+    TIMEOUT = SampleStatus.TIMEOUT.value, _("Timeout")
+    RATE_LIMITED = SampleStatus.RATE_LIMITED.value, _("Rate limited")
+    SERVER_ERROR = SampleStatus.SERVER_ERROR.value, _("Server error")
+    AUTH_ERROR = SampleStatus.AUTH_ERROR.value, _("Authentication error")
+    BAD_RESPONSE = SampleStatus.BAD_RESPONSE.value, _("Bad response")
+    CONNECTION_ERROR = SampleStatus.CONNECTION_ERROR.value, _("Connection error")
+
+
+class SpeedTarget(models.Model):
+    """An offering's OpenAI-compatible endpoint, tested on the schedule."""
+
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, related_name="speed_targets", verbose_name=_("offering")
+    )
+    preset = models.CharField(
+        _("host preset"),
+        max_length=20,
+        choices=HostPreset.choices,
+        blank=True,
+        help_text=_("Fills the base URL and key variable when they are left empty."),
+    )
+    base_url = models.CharField(
+        _("base URL"),
+        max_length=300,
+        blank=True,
+        validators=[validate_endpoint_url],
+        help_text=_("The OpenAI-compatible API root, e.g. https://api.openai.com/v1"),
+    )
+    api_model = models.CharField(
+        _("API model name"), max_length=200, help_text=_("The model name the API expects.")
+    )
+    api_key_env = models.CharField(
+        _("API key variable"),
+        max_length=100,
+        blank=True,
+        validators=[env_var_name_validator],
+        help_text=_(
+            "The NAME of the environment variable holding the key (e.g. OPENAI_API_KEY); "
+            "empty when the server needs no key. A target whose variable is unset is skipped."
+        ),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    samples_per_test = models.PositiveSmallIntegerField(
+        _("samples per test"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SAMPLES_PER_TEST)],
+    )
+    max_output_tokens = models.PositiveIntegerField(
+        _("maximum output tokens"),
+        default=200,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OUTPUT_TOKENS)],
+    )
+    prompt_set = models.CharField(
+        _("prompt set"), max_length=20, choices=PromptSet.choices, default=PromptSet.STANDARD
+    )
+    output_limit_param = models.CharField(
+        _("output limit parameter"),
+        max_length=24,
+        choices=OutputLimit.choices,
+        default=OutputLimit.MAX_TOKENS,
+        help_text=_("OpenAI's reasoning models accept only max_completion_tokens."),
+    )
+    is_simulated = models.BooleanField(
+        _("simulated"),
+        default=False,
+        help_text=_("The endpoint is the Tokonomix simulator: pages label its figures simulated."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["offering__source_key", "api_model"]
+        verbose_name = _("speed-test target")
+        verbose_name_plural = _("speed-test targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "base_url", "api_model"], name="one_target_per_endpoint_model"
+            ),
+            models.CheckConstraint(
+                condition=Q(samples_per_test__gte=1, samples_per_test__lte=MAX_SAMPLES_PER_TEST),
+                name="speed_target_samples_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_output_tokens__gte=1, max_output_tokens__lte=MAX_OUTPUT_TOKENS),
+                name="speed_target_max_output_in_range",
+            ),
+            models.CheckConstraint(condition=~Q(base_url=""), name="speed_target_has_base_url"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_model} @ {self.base_url}"
+
+
+class SpeedTestRun(models.Model):
+    """One test: a warm-up, then N streamed requests one after another."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    target = models.ForeignKey(
+        SpeedTarget,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
+        help_text=_("Empty for a one-off test of an endpoint (run_speedtests --base-url)."),
+    )
+    model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="speed_runs")
+    source = models.CharField(
+        max_length=16, choices=SampleSource.choices, default=SampleSource.SCHEDULED
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # What was measured, copied at creation so a run stays traceable if the target changes.
+    base_url = models.CharField(_("measured against"), max_length=300)
+    api_model = models.CharField(_("API model name"), max_length=200)
+    api_key_env = models.CharField(_("API key variable"), max_length=100, blank=True)
+    is_simulated = models.BooleanField(_("simulated"), default=False)
+    samples_requested = models.PositiveSmallIntegerField(default=6)
+    max_output_tokens = models.PositiveIntegerField(default=200)
+    prompt_set = models.CharField(max_length=20, choices=PromptSet.choices)
+    output_limit_param = models.CharField(
+        max_length=24, choices=OutputLimit.choices, default=OutputLimit.MAX_TOKENS
+    )
+    attempt = models.PositiveSmallIntegerField(default=0, help_text=_("Starts counted from 1."))
+    reason = models.TextField(_("skip or failure reason"), blank=True)
+    ok_samples = models.PositiveSmallIntegerField(default=0)
+    error_samples = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("speed-test run")
+        verbose_name_plural = _("speed-test runs")
+        indexes = [models.Index(fields=["status", "created_at"], name="speedrun_status_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="skipped") | ~Q(reason=""), name="skipped_run_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running"]) | Q(finished_at__isnull=False),
+                name="finished_run_has_finish_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_model} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class SpeedSampleQuerySet(models.QuerySet["SpeedSample"]):
+    def for_speed(self) -> SpeedSampleQuerySet:
+        """Samples that count toward the speed statistics (not the testbench)."""
+        return self.filter(source__in=SPEED_SOURCES)
+
+
+class SpeedSample(models.Model):
+    """One timed request. Figures are only set on ok samples (a DB constraint says so)."""
+
+    run = models.ForeignKey(SpeedTestRun, on_delete=models.CASCADE, related_name="samples")
+    # Denormalised from the run, for the per-model queries.
+    model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="speed_samples")
+    source = models.CharField(max_length=16, choices=SampleSource.choices)
+    is_simulated = models.BooleanField(default=False)
+    index = models.PositiveSmallIntegerField(help_text=_("Position in its run, from 0."))
+    started_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=SampleStatusChoices.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    ttft_ms = models.FloatField(_("time to first token (ms)"), null=True, blank=True)
+    ttfat_ms = models.FloatField(_("time to first answer token (ms)"), null=True, blank=True)
+    latency_ms = models.FloatField(_("end-to-end latency (ms)"), null=True, blank=True)
+    output_tokens = models.PositiveIntegerField(null=True, blank=True)
+    reasoning_tokens = models.PositiveIntegerField(null=True, blank=True)
+    decode_tokens_per_second = models.FloatField(null=True, blank=True)
+    e2e_tokens_per_second = models.FloatField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    objects = SpeedSampleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("speed sample")
+        verbose_name_plural = _("speed samples")
+        indexes = [
+            models.Index(fields=["model", "started_at"], name="speedsample_model_started"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="one_sample_per_run_position"),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status="ok",
+                        latency_ms__isnull=False,
+                        ttft_ms__isnull=False,
+                        output_tokens__isnull=False,
+                    )
+                    | (~Q(status="ok") & Q(latency_ms__isnull=True, ttft_ms__isnull=True))
+                ),
+                name="only_ok_samples_have_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.index} {self.status}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == SampleStatus.OK
+
+    @classmethod
+    def from_result(
+        cls, run: SpeedTestRun, *, index: int, result: SampleResult, is_simulated: bool
+    ) -> SpeedSample:
+        """The row of one measured request, for scheduled tests and the testbench alike."""
+        return cls(
+            run=run,
+            model_id=run.model_id,
+            source=run.source,
+            is_simulated=is_simulated,
+            index=index,
+            started_at=result.started_at,
+            status=result.status.value,
+            http_status=result.http_status,
+            ttft_ms=result.ttft_ms,
+            ttfat_ms=result.ttfat_ms,
+            latency_ms=result.latency_ms,
+            output_tokens=result.output_tokens,
+            reasoning_tokens=result.reasoning_tokens,
+            decode_tokens_per_second=result.decode_tokens_per_second,
+            e2e_tokens_per_second=result.e2e_tokens_per_second,
+            # Already scrubbed by the measuring code; the field's length is the limit.
+            error=result.error[:300],
+        )
+
+
+class SpeedDaily(models.Model):
+    """One model's figures for one UTC day (rebuilt with SpeedSummary)."""
+
+    model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="speed_days")
+    day = models.DateField()
+    is_simulated = models.BooleanField(default=False)
+    # Availability: every sample of a finished run, whatever its source.
+    ok_samples = models.PositiveIntegerField(default=0)
+    failed_samples = models.PositiveIntegerField(default=0)
+    # Speed: ok samples of scheduled and manual tests.
+    speed_samples = models.PositiveIntegerField(default=0)
+    p50_latency_ms = models.FloatField(null=True)
+    p95_latency_ms = models.FloatField(null=True)
+    p50_ttft_ms = models.FloatField(null=True)
+    p95_ttft_ms = models.FloatField(null=True)
+    median_decode_tps = models.FloatField(null=True)
+    median_e2e_tps = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("daily speed figures")
+        verbose_name_plural = _("daily speed figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "day", "is_simulated"], name="one_speed_day_per_model"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.day}"
+
+    @property
+    def availability(self) -> float | None:
+        total = self.ok_samples + self.failed_samples
+        return self.ok_samples / total if total else None
+
+
+class SpeedSummary(models.Model):
+    """A model's speed figures, ready for its page and the API (one row per model).
+
+    When a model has real measurements the figures come from those only; otherwise from
+    simulated ones, and ``is_simulated`` says so. Real and simulated are never mixed.
+    """
+
+    # What listings of many models (leaderboards, compare, downloads) show of it.
+    LISTING_FIELDS = frozenset(
+        {
+            "is_simulated",
+            "window_end",
+            "last_sample_at",
+            "ok_30d",
+            "p50_latency_ms_30d",
+            "p95_latency_ms_30d",
+            "p50_ttft_ms_30d",
+            "median_decode_tps_30d",
+            "availability_30d",
+        }
+    )
+
+    model = models.OneToOneField(
+        Model, on_delete=models.CASCADE, primary_key=True, related_name="speed_summary"
+    )
+    is_simulated = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+    window_end = models.DateField(help_text=_("The 30- and 7-day windows end on this day."))
+    first_sample_at = models.DateTimeField(null=True)
+    last_sample_at = models.DateTimeField(null=True)
+    # All time.
+    samples_total = models.PositiveIntegerField(default=0)
+    errors_total = models.PositiveIntegerField(default=0)
+    ok_total = models.PositiveIntegerField(default=0)
+    p50_latency_ms = models.FloatField(null=True)
+    p95_latency_ms = models.FloatField(null=True)
+    p50_ttft_ms = models.FloatField(null=True)
+    p95_ttft_ms = models.FloatField(null=True)
+    median_decode_tps = models.FloatField(null=True)
+    median_e2e_tps = models.FloatField(null=True)
+    # The last 30 days to window_end.
+    samples_30d = models.PositiveIntegerField(default=0)
+    ok_30d = models.PositiveIntegerField(default=0)
+    p50_latency_ms_30d = models.FloatField(null=True)
+    p95_latency_ms_30d = models.FloatField(null=True)
+    p50_ttft_ms_30d = models.FloatField(null=True)
+    p95_ttft_ms_30d = models.FloatField(null=True)
+    median_decode_tps_30d = models.FloatField(null=True)
+    # Availability, ok / (ok + failed) over every finished run's samples.
+    availability_7d = models.FloatField(null=True)
+    availability_30d = models.FloatField(null=True)
+    availability_samples_30d = models.PositiveIntegerField(default=0)
+    # The last completed scheduled test.
+    last_run = models.ForeignKey(
+        SpeedTestRun, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_run_at = models.DateTimeField(null=True)
+    last_run_p50_latency_ms = models.FloatField(null=True)
+    last_run_p95_latency_ms = models.FloatField(null=True)
+    last_run_p50_ttft_ms = models.FloatField(null=True)
+    last_run_errors = models.PositiveSmallIntegerField(default=0)
+    last_run_samples = models.PositiveSmallIntegerField(default=0)
+    last_run_is_simulated = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("speed summary")
+        verbose_name_plural = _("speed summaries")
+
+    def __str__(self) -> str:
+        return f"{self.model_id} speed summary"

@@ -1,0 +1,135 @@
+"""A run as every view of it shows it: its page, status.json, and the JSON and CSV
+downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pricing.costs import format_usd
+
+from .models import (
+    TestbenchResult,
+    TestbenchRun,
+)
+
+EMPTY = "—"
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def _tps(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _usd(value: Decimal | None) -> str:
+    """format_usd without the dollar sign or thousands separators ('' when unknown)."""
+    return "" if value is None else format_usd(value).removeprefix("$").replace(",", "")
+
+
+@dataclass(frozen=True)
+class ResultFigures:
+    """One result exactly as every view of it shows it ('' for a figure not measured)."""
+
+    position: int
+    model: str
+    model_slug: str
+    api_model: str
+    is_simulated: bool
+    status: str
+    status_label: str
+    finished: bool
+    answer: str
+    error: str
+    ttft_ms: str
+    latency_ms: str
+    output_tokens: str
+    tokens_per_second: str
+    cost_usd: str
+    input_per_million: str
+    output_per_million: str
+    prices_from: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+CSV_COLUMNS = (
+    "position",
+    "model",
+    "api_model",
+    "is_simulated",
+    "status",
+    "ttft_ms",
+    "latency_ms",
+    "output_tokens",
+    "tokens_per_second",
+    "cost_usd",
+    "input_per_million",
+    "output_per_million",
+    "prices_from",
+    "error",
+    "answer",
+)
+
+
+def result_figures(result: TestbenchResult) -> ResultFigures:
+    return ResultFigures(
+        position=result.position,
+        model=result.model.name,
+        model_slug=result.model.slug,
+        api_model=result.api_model,
+        is_simulated=result.is_simulated,
+        status=result.status,
+        status_label=str(result.get_status_display()),
+        finished=result.finished,
+        answer=result.answer,
+        error=result.error,
+        ttft_ms=_ms(result.ttft_ms),
+        latency_ms=_ms(result.latency_ms),
+        output_tokens="" if result.output_tokens is None else str(result.output_tokens),
+        tokens_per_second=_tps(result.tokens_per_second),
+        cost_usd=_usd(result.cost_usd),
+        input_per_million=_usd(result.input_per_million),
+        output_per_million=_usd(result.output_per_million),
+        prices_from="" if result.prices_from is None else result.prices_from.isoformat(),
+    )
+
+
+@dataclass(frozen=True)
+class RunView:
+    run: TestbenchRun
+    results: list[ResultFigures]
+
+    @property
+    def finished(self) -> bool:
+        return self.run.finished
+
+    def as_dict(self) -> dict[str, Any]:
+        run = self.run
+        return {
+            "id": str(run.public_id),
+            "status": run.status,
+            "status_label": str(run.get_status_display()),
+            "finished": run.finished,
+            "reason": run.reason,
+            "created_at": run.created_at.isoformat(),
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            "system_prompt": run.system_prompt,
+            "prompt": run.prompt,
+            "max_output_tokens": run.max_output_tokens,
+            "results": [r.as_dict() for r in self.results],
+        }
+
+
+def testbench_run_view(*, public_id: UUID) -> RunView | None:
+    """A run and its results as shown: 2 queries."""
+    run = TestbenchRun.objects.filter(public_id=public_id).first()
+    if run is None:
+        return None
+    results = run.results.select_related("model").order_by("position")
+    return RunView(run=run, results=[result_figures(r) for r in results])

@@ -1,0 +1,117 @@
+"""The live testbench pages: the form, a run's shareable page, its status and exports."""
+
+from __future__ import annotations
+
+import csv
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tokonomix.core.ratelimit import client_address
+
+from .choices import testbench_choices
+from .exports import CSV_COLUMNS, RunView, testbench_run_view
+from .forms import TestbenchForm
+from .limits import TestbenchRefused
+from .runs import testbench_run_abandon_if_stale, testbench_run_create
+from .tasks import testbench_dispatch
+
+
+@login_required(login_url="accounts:login")
+@require_http_methods(["GET", "POST"])
+def testbench(request: HttpRequest) -> HttpResponse:
+    """The form; a valid POST starts a run and redirects to its page."""
+    choices = testbench_choices()
+    form = TestbenchForm(request.POST or None, choices=choices)
+    refused = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = testbench_run_create(
+                user=request.user,  # type: ignore[arg-type]  # login_required: a User
+                client_address=client_address(request),
+                system_prompt=form.cleaned_data["system_prompt"],
+                prompt=form.cleaned_data["prompt"],
+                max_output_tokens=form.cleaned_data["max_output_tokens"],
+                model_ids=form.cleaned_data["models"],
+            )
+        except TestbenchRefused as exc:
+            refused = str(exc)
+        else:
+            testbench_dispatch(run.pk)
+            return redirect("benchmarks:testbench_run", public_id=run.public_id)
+    # A refusal (hourly limit or daily budget) is "too many requests"; form errors are not.
+    status = 429 if refused else 200
+    return render(
+        request,
+        "benchmarks/testbench/form.html",
+        {
+            "form": form,
+            "choices": choices,
+            "refused": refused,
+            "runs_per_hour": settings.TESTBENCH_RUNS_PER_HOUR,
+        },
+        status=status,
+    )
+
+
+def _run_or_404(public_id: UUID) -> RunView:
+    view = testbench_run_view(public_id=public_id)
+    if view is None:
+        raise Http404("No such testbench run")
+    if testbench_run_abandon_if_stale(run=view.run):
+        view = testbench_run_view(public_id=public_id)
+        assert view is not None
+    return view
+
+
+@require_GET
+def testbench_run(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A run's page: anyone with the link may look; only its owner could have started it."""
+    view = _run_or_404(public_id)
+    return render(
+        request,
+        "benchmarks/testbench/run.html",
+        {"view": view, "run": view.run, "results": view.results},
+    )
+
+
+@require_GET
+def testbench_status(request: HttpRequest, public_id: UUID) -> JsonResponse:
+    """What the page polls while a run streams."""
+    response = JsonResponse(_run_or_404(public_id).as_dict())
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def testbench_json(request: HttpRequest, public_id: UUID) -> JsonResponse:
+    response = JsonResponse(_run_or_404(public_id).as_dict(), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="live-test-{public_id}.json"'
+    return response
+
+
+@require_GET
+def testbench_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    view = _run_or_404(public_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="live-test-{public_id}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for result in view.results:
+        row = result.as_dict()
+        row["is_simulated"] = "true" if result.is_simulated else "false"
+        writer.writerow([_csv_safe(row[column]) for column in CSV_COLUMNS])
+    return response
+
+
+def _csv_safe(value: object) -> str:
+    """Model output and model names are untrusted: keep spreadsheets from running them."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # A minus sign starts no figure here (all figures are >= 0), only formulas.
+        return "'" + text
+    return text

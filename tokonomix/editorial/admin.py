@@ -1,0 +1,120 @@
+"""Where editors write and reviewers sign off: every reviewed type, on the workflow's admin."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tokonomix.core.workflow.admin import ReviewableAdmin
+
+from .models import (
+    FAQ,
+    EvaluationScore,
+    Illustration,
+    ModelProfile,
+    ProfilePoint,
+    ProfileSection,
+    UseCase,
+    UseCaseEntry,
+    Verdict,
+)
+
+
+class ProfileSectionInline(admin.StackedInline):
+    model = ProfileSection
+    extra = 0
+    fields = ["order", "title", "body"]
+
+
+class ProfilePointInline(admin.TabularInline):
+    model = ProfilePoint
+    extra = 0
+    fields = ["kind", "order", "text"]
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQ
+    extra = 0
+    fields = ["order", "question", "answer"]
+
+
+class IllustrationInline(admin.TabularInline):
+    model = Illustration
+    extra = 0
+    fields = ["order", "image", "alt_text", "caption"]
+
+
+@admin.register(ModelProfile)
+class ModelProfileAdmin(ReviewableAdmin):
+    list_display = ["model", "status", "published_at", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["model"]
+    search_fields = ["model__name", "model__slug"]
+    autocomplete_fields = ["model"]
+    filter_horizontal = ["authors"]
+    fields = ["model", "authors", "status", "published_at", "publish_at", "review_summary"]
+    inlines = [ProfileSectionInline, ProfilePointInline, FAQInline, IllustrationInline]
+
+
+class UseCaseEntryInline(admin.TabularInline):
+    model = UseCaseEntry
+    extra = 0
+    fields = ["rank", "model", "note"]
+    autocomplete_fields = ["model"]
+
+
+@admin.register(UseCase)
+class UseCaseAdmin(ReviewableAdmin):
+    list_display = ["title", "slug", "status", "published_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "intro", "status", "published_at", "publish_at", "review_summary"]
+    inlines = [UseCaseEntryInline]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(ReviewableAdmin):
+    list_display = ["headline", "model", "date", "status", "published_at", "auto_drafted"]
+    list_filter = ["status", "date"]
+    list_select_related = ["model"]
+    search_fields = ["headline", "model__name", "model__slug"]
+    autocomplete_fields = ["model"]
+    fields = [
+        "model",
+        "date",
+        "headline",
+        "body",
+        "highlights",
+        "quality_score",
+        "status",
+        "published_at",
+        "publish_at",
+        "review_summary",
+    ]
+
+    @admin.display(boolean=True, description=_("opened by a sync"))
+    def auto_drafted(self, obj: Verdict) -> bool:
+        return bool(obj.auto_draft_key)
+
+
+@admin.register(EvaluationScore)
+class EvaluationScoreAdmin(ReviewableAdmin):
+    list_display = ["model", "suite", "metric", "language", "value", "unit", "date", "status"]
+    list_filter = ["status", "suite"]
+    list_select_related = ["model"]
+    search_fields = ["suite", "metric", "model__name", "model__slug"]
+    autocomplete_fields = ["model"]
+    fields = [
+        "model",
+        "suite",
+        "metric",
+        "value",
+        "unit",
+        "language",
+        "date",
+        "source_url",
+        "notes",
+        "status",
+        "published_at",
+        "publish_at",
+        "review_summary",
+    ]
