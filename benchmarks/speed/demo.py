@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from models_catalog.models import Model
 
+from ..simulator import SimulatedModel, SimulatorServer
 from .models import SampleSource, SpeedSample, SpeedTarget, SpeedTestRun
 from .presets import PRESETS, HostPreset
 from .services import speed_aggregates_recompute, speed_run_create, speedtest_execute
-from ..simulator import SimulatedModel, SimulatorServer
 from .streaming import SampleStatus
 
 SIMULATOR_URL = PRESETS[HostPreset.SIMULATOR].base_url
