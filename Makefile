@@ -22,7 +22,7 @@ STATIC_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-collectstatic-only-key}
 help:
 	@echo "make run    serve the site with demo data at http://127.0.0.1:8000/"
 	@echo "make test   run the whole test suite"
-	@echo "make lint   ruff, mypy (django-stubs), djlint"
+	@echo "make lint   the import layers (import-linter), ruff, mypy (django-stubs), djlint"
 	@echo "make bench  print the performance figures"
 	@echo "make lock   re-lock dependencies after editing pyproject.toml (needs uv)"
 
@@ -53,6 +53,7 @@ test: venv staticfiles/staticfiles.json
 	$(PY) -m pytest
 
 lint: venv
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(STATIC_ENV) $(VENV)/bin/mypy .

@@ -1,5 +1,3 @@
-import csv
-import io
 from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +5,7 @@ from ninja import Router, Status
 
 from models_catalog.models import Model
 from models_catalog.schemas import ErrorOut, IsoDate, Text
+from tokonomix.core.downloads import csv_download
 
 from . import selectors
 from .models import PRICE_KINDS, PricePoint, plain
@@ -42,14 +41,9 @@ def _model(slug: str) -> Model | None:
 
 
 def _csv(rows: Iterable[dict[str, object]], columns: list[str], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(  # type: ignore[return-value]
+        header=columns, rows=([row.get(c) for c in columns] for row in rows), filename=filename
+    )
 
 
 @router.get(

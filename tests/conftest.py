@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -89,6 +90,20 @@ def celery_worker_process(
 def _fast_password_hashing(settings) -> None:
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor(db: None) -> Any:
+    from tests import factories
+
+    return factories.editor()
+
+
+@pytest.fixture
+def reviewer(db: None) -> Any:
+    from tests import factories
+
+    return factories.reviewer()
 
 
 @pytest.fixture

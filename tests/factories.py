@@ -102,6 +102,31 @@ def group_user(*groups: str, staff: bool = True, **fields: Any) -> User:
     return created
 
 
+def editor(**fields: Any) -> User:
+    """A member of Editors (staff), named Dana Editor unless told otherwise."""
+    fields.setdefault("first_name", "Dana")
+    fields.setdefault("last_name", "Editor")
+    return group_user("Editors", **fields)
+
+
+def reviewer(**fields: Any) -> User:
+    """A member of Reviewers (staff), named Remy Reviewer unless told otherwise."""
+    fields.setdefault("first_name", "Remy")
+    fields.setdefault("last_name", "Reviewer")
+    return group_user("Reviewers", **fields)
+
+
+def publish(item: Any, *, editor: User, reviewer: User, comment: str = "Checked.") -> Any:
+    """Reviewed content as it is now, through the real workflow: saved by the editor,
+    submitted, approved and published by the reviewer."""
+    item.record_revision(by=editor)
+    item.submit(by=editor)
+    item.approve(by=reviewer, comment=comment)
+    item.publish(by=reviewer)
+    item.refresh_from_db()
+    return item
+
+
 def profile(*, by: User, model: Model | None = None, body: str = "It is fast."):
     """A model profile with one section, saved as a revision by `by`."""
     from tokonomix.editorial.models import ModelProfile, ProfilePoint, ProfileSection

@@ -1,15 +1,14 @@
 """Measured speed of a model, as JSON and as CSV."""
 
-import csv
-from collections.abc import Iterator
 from typing import Annotated, Any
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
 from ninja import Field, Router, Status
 
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
 from models_catalog.schemas import ErrorOut, Text
+from tokonomix.core.downloads import csv_download
 
 from .models import SpeedSample, SpeedSummary
 from .schemas import ModelSpeedOut
@@ -135,20 +134,6 @@ def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) 
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_rows(samples: list[SpeedSample]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for sample in samples:
-        row = _sample(sample)
-        row["started_at"] = sample.started_at.isoformat()
-        yield writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
-
-
 @router.get(
     "/models/{slug}/speed.csv",
     response={200: str, 404: ErrorOut},
@@ -161,8 +146,10 @@ def get_model_speed_csv(request: HttpRequest, slug: Text, days: Days | None = No
         model = catalogue.model_header(slug=slug)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
-    response = StreamingHttpResponse(
-        _csv_rows(speed_samples(model=model, days=days)), content_type="text/csv; charset=utf-8"
+    samples = speed_samples(model=model, days=days)
+    return csv_download(
+        header=CSV_COLUMNS,
+        rows=([_sample(s)[c] for c in CSV_COLUMNS] for s in samples),
+        filename=f"{model.slug}-speed.csv",
+        stream=True,
     )
-    response["Content-Disposition"] = f'attachment; filename="{model.slug}-speed.csv"'
-    return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from uuid import UUID
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tokonomix.core.downloads import csv_download
 from tokonomix.core.ratelimit import client_address
 
 from .choices import testbench_choices
@@ -97,21 +97,11 @@ def testbench_json(request: HttpRequest, public_id: UUID) -> JsonResponse:
 @require_GET
 def testbench_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     view = _run_or_404(public_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="live-test-{public_id}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for result in view.results:
         row = result.as_dict()
         row["is_simulated"] = "true" if result.is_simulated else "false"
-        writer.writerow([_csv_safe(row[column]) for column in CSV_COLUMNS])
-    return response
-
-
-def _csv_safe(value: object) -> str:
-    """Model output and model names are untrusted: keep spreadsheets from running them."""
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        # A minus sign starts no figure here (all figures are >= 0), only formulas.
-        return "'" + text
-    return text
+        rows.append([row[column] for column in CSV_COLUMNS])
+    return csv_download(  # type: ignore[return-value]
+        header=CSV_COLUMNS, rows=rows, filename=f"live-test-{public_id}.csv"
+    )

@@ -11,20 +11,10 @@ import pytest
 
 from models_catalog.models import Model
 from pricing.services import prices_sync
-from tests import factories
 from tokonomix.editorial.models import EvaluationScore, Verdict
 
 DEMO_MAP = Path(__file__).resolve().parents[2] / "tokonomix" / "site" / "demo" / "price-map.json"
 DEMO_DATE = dt.date(2026, 11, 16)
-
-
-def publish(item: Any, *, editor: Any, reviewer: Any) -> Any:
-    """Through the real workflow: saved by the editor, approved and published by the reviewer."""
-    item.record_revision(by=editor)
-    item.submit(by=editor)
-    item.approve(by=reviewer, comment="Checked.")
-    item.publish(by=reviewer)
-    return item
 
 
 def verdict(model: Model, **fields: Any) -> Verdict:
@@ -50,16 +40,6 @@ def score(model: Model, **fields: Any) -> EvaluationScore:
         source_url=fields.pop("source_url", "https://example.com/leaderboard"),
         **fields,
     )
-
-
-@pytest.fixture
-def editor() -> Any:
-    return factories.group_user("Editors", first_name="Dana", last_name="Editor")
-
-
-@pytest.fixture
-def reviewer() -> Any:
-    return factories.group_user("Reviewers", first_name="Remy", last_name="Reviewer")
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from pricing.models import PricePoint
+from tests.factories import publish
 
-from .conftest import publish, score, verdict
+from .conftest import score, verdict
 
 pytestmark = pytest.mark.django_db
 

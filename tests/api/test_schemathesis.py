@@ -13,10 +13,11 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 
+from tests.factories import publish
 from tokonomix.api import api_throttle
 from tokonomix.wsgi import application
 
-from .conftest import publish, score, verdict
+from .conftest import score, verdict
 
 
 @pytest.fixture(scope="module")

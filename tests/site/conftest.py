@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from benchmarks.models import SpeedSummary
 from models_catalog.models import Model
 from pricing.models import PricePoint
 from tests import factories
+from tests.factories import publish
 from tokonomix.editorial.models import Verdict
 
 PRICE_DAY = dt.date(2026, 1, 5)
@@ -48,26 +48,6 @@ def measured(model: Model, **fields: Any) -> SpeedSummary:
     fields.setdefault("last_sample_at", timezone.now())
     fields.setdefault("ok_30d", 30)
     return SpeedSummary.objects.create(model=model, **fields)
-
-
-@pytest.fixture
-def editor() -> Any:
-    return factories.group_user("Editors", first_name="Dana", last_name="Editor")
-
-
-@pytest.fixture
-def reviewer() -> Any:
-    return factories.group_user("Reviewers", first_name="Remy", last_name="Reviewer")
-
-
-def publish(item: Any, *, editor: Any, reviewer: Any) -> Any:
-    """Take reviewed content through the real workflow to published."""
-    item.record_revision(by=editor)
-    item.submit(by=editor)
-    item.approve(by=reviewer)
-    item.publish(by=reviewer)
-    item.refresh_from_db()
-    return item
 
 
 def verdict(model: Model, *, editor: Any, reviewer: Any | None = None, **fields: Any) -> Verdict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.site.conftest import measured, priced, publish, verdict
+from tests.factories import publish
+from tests.site.conftest import measured, priced, verdict
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from benchmarks.speed.selectors import CHART_DAYS
 from benchmarks.speed.stats import PERCENTILE_METHOD
 from pricing.services import HOLD_FACTOR
 from tests import factories
-from tests.site.conftest import measured, priced, publish, verdict
+from tests.factories import publish
+from tests.site.conftest import measured, priced, verdict
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from tests import factories
-from tests.site.conftest import measured, priced, publish
+from tests.factories import publish
+from tests.site.conftest import measured, priced
 from tokonomix.editorial.models import UseCase, UseCaseEntry
 
 pytestmark = pytest.mark.django_db
@@ -116,9 +117,7 @@ def test_the_use_case_admin_pages_open(admin_client, editor) -> None:
     use_case = write_use_case(by=editor)
 
     assert admin_client.get("/admin/editorial/usecase/").status_code == 200
-    assert (
-        admin_client.get(f"/admin/editorial/usecase/{use_case.pk}/change/").status_code == 200
-    )
+    assert admin_client.get(f"/admin/editorial/usecase/{use_case.pk}/change/").status_code == 200
     assert admin_client.get("/admin/editorial/usecase/add/").status_code == 200
 
 

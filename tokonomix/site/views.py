@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +23,7 @@ from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider
 from pricing.sections import pricing_context
 from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
+from tokonomix.core.downloads import csv_download
 from tokonomix.core.pagecache import cache_page_for_readers
 from tokonomix.editorial import evidence
 from tokonomix.editorial.models import UseCase
@@ -140,14 +140,12 @@ def leaderboard_csv(request: HttpRequest) -> HttpResponse:
     rows = _download_rows(request)
     if isinstance(rows, JsonResponse):
         return rows
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tokonomix-leaderboard.csv"'
-    writer = csv.DictWriter(response, fieldnames=LEADERBOARD_FIELDS)
-    writer.writeheader()
-    for row in rows:
-        record = _leaderboard_record(row)
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
-    return response
+    records = (_leaderboard_record(row) for row in rows)
+    return csv_download(
+        header=LEADERBOARD_FIELDS,
+        rows=([record[name] for name in LEADERBOARD_FIELDS] for record in records),
+        filename="tokonomix-leaderboard.csv",
+    )
 
 
 def leaderboard_json(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,7 @@ permissions keep pointing at the same content.
 import django.core.validators
 import django.db.models.deletion
 import tokonomix.editorial.evidence
-import tokonomix.editorial.models.profiles
+import tokonomix.core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                         fields=[
                             ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                             ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                            ('image', models.FileField(upload_to='illustrations/', validators=[tokonomix.editorial.models.profiles.validate_image_name], verbose_name='image')),
+                            ('image', models.FileField(upload_to='illustrations/', validators=[tokonomix.core.uploads.validate_image_name], verbose_name='image')),
                             ('alt_text', models.CharField(max_length=240, verbose_name='alt text')),
                             ('caption', models.CharField(blank=True, max_length=240, verbose_name='caption')),
                             ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='illustrations', to='editorial.modelprofile')),

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
+from tokonomix.core.uploads import validate_image_name
 from tokonomix.core.workflow.models import Reviewable
 
 from ..evidence import AboutAModel
@@ -156,11 +156,6 @@ class FAQ(models.Model):
 
     def __str__(self) -> str:
         return self.question
-
-
-def validate_image_name(file: Any) -> None:
-    if not str(file.name).lower().endswith((".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")):
-        raise ValidationError(_("Upload a PNG, JPEG, WebP, GIF or SVG image."))
 
 
 class Illustration(models.Model):

@@ -12,8 +12,9 @@ from django.utils import timezone
 from models_catalog.models import Model
 from pricing.services import prices_sync
 from tests import factories
-from tests.api.conftest import DEMO_DATE, DEMO_MAP, publish
+from tests.api.conftest import DEMO_DATE, DEMO_MAP
 from tests.benchmarks.conftest import recorded_run
+from tests.factories import publish
 from tokonomix.core.pagecache import CACHE_HEADER, pages_invalidate
 from tokonomix.editorial.models import Verdict
 

@@ -28,20 +28,14 @@ class ScriptCollector(HTMLParser):
 
 
 @pytest.fixture
-def people():
-    return (
-        factories.group_user("Editors", first_name="Eve", last_name="Editor"),
-        factories.group_user("Reviewers", first_name="Rob", last_name="Reviewer"),
-    )
+def people(editor, reviewer):
+    return editor, reviewer
 
 
 def review_and_publish(profile, people):
     """The profile as it is now: a revision by the editor, approved and published."""
     editor, reviewer = people
-    profile.record_revision(by=editor)
-    profile.submit(by=editor)
-    profile.approve(by=reviewer)
-    profile.publish(by=reviewer)
+    factories.publish(profile, editor=editor, reviewer=reviewer)
 
 
 def published_profile(people, body="It is **fast**."):
@@ -60,9 +54,9 @@ def test_a_published_profile_shows_with_its_reviewer_and_date(client, people):
 
     assert "<strong>fast</strong>" in page
     assert "Cheap" in page  # a strength
-    assert "By Eve Editor" in page
+    assert "By Dana Editor" in page
     approval = profile.published_approval()
-    assert f"Reviewed by Rob Reviewer, {approval.approved_at:%Y-%m-%d}" in page
+    assert f"Reviewed by Remy Reviewer, {approval.approved_at:%Y-%m-%d}" in page
 
 
 def test_a_review_without_points_is_not_called_unreviewed(client, people):

@@ -14,8 +14,9 @@ from models_catalog.models import Model
 from pricing.models import PricePoint
 from pricing.services import prices_sync
 from tests import factories
-from tests.api.conftest import DEMO_DATE, DEMO_MAP, publish, score, verdict
+from tests.api.conftest import DEMO_DATE, DEMO_MAP, score, verdict
 from tests.benchmarks.conftest import recorded_run
+from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
 

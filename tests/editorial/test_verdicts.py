@@ -25,16 +25,6 @@ def o4(tmp_path):
     return Model.objects.get(slug="o4-mini")
 
 
-@pytest.fixture
-def editor():
-    return factories.group_user("Editors", first_name="Dana", last_name="Editor")
-
-
-@pytest.fixture
-def reviewer():
-    return factories.group_user("Reviewers", first_name="Remy", last_name="Reviewer")
-
-
 def write_verdict(model, by, **fields):
     verdict = Verdict.objects.create(
         model=model,

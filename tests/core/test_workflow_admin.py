@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor():
-    return factories.group_user("Editors")
-
-
-@pytest.fixture
 def item(editor):
     item = factories.profile(by=editor, body="First <b>words</b>")
     section = item.sections.get()

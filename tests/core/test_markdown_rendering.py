@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import tokonomix.core.markdown as md_module
-from tests.tokonomix.test_markdown_xss import parse_html, violations
+from tests.core.test_markdown_xss import parse_html, violations
 from tokonomix.core.markdown import (
     LINK_REL,
     MAX_BRACKETS_PER_BLOCK,
