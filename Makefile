@@ -17,10 +17,11 @@ RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 # collectstatic only needs some key; it never signs anything.
 STATIC_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-collectstatic-only-key}
 
-.PHONY: help venv run test lint bench lock clean
+.PHONY: help env venv run test lint bench lock clean
 
 help:
 	@echo "make run    serve the site with demo data at http://127.0.0.1:8000/"
+	@echo "make env    write a development .env (debug on, a fresh secret key) if there is none"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   the import layers (import-linter), ruff, mypy (django-stubs), djlint"
 	@echo "make bench  print the performance figures"
@@ -41,7 +42,15 @@ staticfiles/staticfiles.json: $(INSTALLED) tokonomix/settings.py $(shell find st
 	$(STATIC_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@touch $@
 
-run: venv staticfiles/staticfiles.json
+# A development .env from .env.example, with a secret key of its own; never overwritten.
+.env:
+	@key=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	sed "s|^DJANGO_SECRET_KEY=$$|DJANGO_SECRET_KEY=$$key|" .env.example > .env
+	@echo "Wrote .env for development (debug on, a new secret key). Edit it as you like."
+
+env: .env
+
+run: env venv staticfiles/staticfiles.json
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_demo
 	@# The simulator answers the demo's speed-test targets and the live testbench.

@@ -18,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
+# A developer's .env (`make env` writes one from .env.example); the environment wins over
+# it, and the test suite ignores it (DJANGO_READ_DOT_ENV=false in pyproject.toml), so a
+# laptop's debug settings never change what the tests see.
+if (BASE_DIR / ".env").is_file() and os.environ.get("DJANGO_READ_DOT_ENV", "true") != "false":
     env.read_env(BASE_DIR / ".env")
 
 
@@ -72,10 +75,17 @@ def _cron(name: str, *, default: str) -> crontab:
 DEBUG = _strict_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+# The example files' placeholders and Django's own insecure prefix: never a real key.
+PLACEHOLDER_SECRET_KEYS = ("change-me", "django-insecure")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off")
     SECRET_KEY = "django-insecure-development-only-key-never-used-with-debug-off"  # noqa: S105
+elif not DEBUG and SECRET_KEY.startswith(PLACEHOLDER_SECRET_KEYS):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is still the example's placeholder: set 50 random characters, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS: list[str] = _parsed(
     "DJANGO_ALLOWED_HOSTS", env.list, ["localhost", "127.0.0.1", "[::1]"]

@@ -126,3 +126,18 @@ def test_the_price_sync_time_can_be_changed(load):
 
     assert schedule.day_of_week == {0}
     assert schedule.hour == {5}
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["change-me-to-50-random-characters", "django-insecure-abc123"]
+)
+def test_the_example_files_placeholder_key_stops_start_up_outside_debug(load, placeholder):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY is still the example"):
+        load(DJANGO_SECRET_KEY=placeholder)
+
+    assert load(DJANGO_SECRET_KEY=placeholder, DJANGO_DEBUG="true")["DEBUG"] is True
+
+
+def test_docker_env_example_carries_the_placeholder_the_settings_refuse():
+    example = (SETTINGS.parents[1] / "docker" / "env.example").read_text()
+    assert "DJANGO_SECRET_KEY=change-me" in example
