@@ -206,9 +206,13 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "tokonomix.core.cache.RedisCache",
+            # django-redis: as fast as a hand-kept client per pool on a page-cache hit
+            # (tests/bench/bench_cache_backends.py), with timeouts so a Redis that stops
+            # answering costs a request one second, not a hung worker.
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tokonomix",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
 else:

@@ -1,17 +1,19 @@
-"""The Redis cache backend reuses one client per connection pool, and works as a cache."""
+"""The shared cache on Redis (django-redis) stores what the page cache and rate limits give it."""
 
 import pytest
 
-from tokonomix.core.cache import RedisCache
-
 
 @pytest.mark.services
-def test_the_redis_cache_reuses_its_client_and_stores_what_it_is_given(redis_url):
-    cache = RedisCache(redis_url, {"KEY_PREFIX": "tokonomix-test-cache"})
-    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+def test_the_redis_cache_stores_what_it_is_given(redis_url, settings):
+    from django.core.cache import caches
 
+    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    cache = caches["default"]
     cache.set_many({"a": (1, b"page"), "b": "two"}, timeout=30)
     assert cache.get_many(["a", "b", "missing"]) == {"a": (1, b"page"), "b": "two"}
     assert cache.add("a", "other") is False
-    cache.delete_many(["a", "b"])
+    cache.delete("counter")
+    assert cache.add("counter", 0) is True
+    assert cache.incr("counter") == 1
+    cache.delete_many(["a", "b", "counter"])
     assert cache.get("a") is None

@@ -89,7 +89,11 @@ def test_a_database_from_before_the_move_keeps_every_row():
         model=model, date=dt.date(2026, 1, 6), headline="Bargain", quality_score=Decimal("8.5")
     )
     old.get_model("benchmarks", "EvaluationScore").objects.create(
-        model=model, suite="MMLU-Pro", metric="accuracy", value=Decimal("81.5"), date=dt.date.today()
+        model=model,
+        suite="MMLU-Pro",
+        metric="accuracy",
+        value=Decimal("81.5"),
+        date=dt.date.today(),
     )
     kept_type_ids = (profile_type.pk, verdict_type.pk)
 
