@@ -10,7 +10,7 @@ import pytest
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-# The layers of DESIGN.md, bottom first.
+# The layers of docs/architecture.md, bottom first.
 CORE, CATALOGUE, PRICING, BENCHMARKS, EDITORIAL, SITE = range(6)
 
 # Template folders (and the shared files at the top) by the layer that renders them.

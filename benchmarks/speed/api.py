@@ -22,7 +22,6 @@ from .stats import PERCENTILE_METHOD
 Days = Annotated[int, Field(ge=1, le=36_500)]
 
 router = Router(tags=["speed"])
-opinion_router = Router(tags=["verdicts and scores"])
 
 CSV_COLUMNS = (
     "started_at",
