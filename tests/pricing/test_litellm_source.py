@@ -455,7 +455,8 @@ def test_an_unknown_source_name_is_a_key_error_listing_the_known_ones():
         get_source("base")
 
 
-# --- the real map (skipped when /work/shared/data is absent) -------------------------------
+# --- the real map (skipped when it is absent) --------------------------------------------
+# It lies in the shared data folder beside the checkout (test input only).
 
 
 def test_o4_mini_from_the_real_map_has_exact_prices_and_capabilities(real_feed):
