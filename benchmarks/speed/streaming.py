@@ -423,6 +423,7 @@ async def measure_series(
     on_sample: Callable[[SampleResult], object | Awaitable[object]] | None = None,
     max_retry_wait_s: float = 60.0,
     output_limit_param: OutputLimitParam = "max_tokens",
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> list[SampleResult]:
     """One discarded warm-up, then ``samples`` requests one after another.
 
@@ -430,7 +431,8 @@ async def measure_series(
     requests would. ``on_sample`` gets each result as soon as it exists; it may be a
     coroutine function (e.g. an ORM save wrapped for async use), and is awaited then.
     After a 429 the next sample waits for Retry-After (at most ``max_retry_wait_s``),
-    since sampling again at once would only measure the rate limit.
+    since sampling again at once would only measure the rate limit; ``sleep`` does the
+    waiting (tests pass one that only records it).
     """
     client = _make_client(base_url, api_key, timeout_s, stall_timeout_s)
     common: dict[str, Any] = {
@@ -458,7 +460,7 @@ async def measure_series(
                     await outcome
             if result.status is SampleStatus.RATE_LIMITED and index < samples - 1:
                 wait_s = 1.0 if result.retry_after_s is None else result.retry_after_s
-                await asyncio.sleep(max(0.0, min(wait_s, max_retry_wait_s)))
+                await sleep(max(0.0, min(wait_s, max_retry_wait_s)))
     finally:
         await client.close()
     return results
