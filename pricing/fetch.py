@@ -13,6 +13,9 @@
 * **conditional GET**: ``If-None-Match`` is sent when ``etag`` is given, and a
   ``304`` yields ``FetchResult(not_modified=True, body=None)``.
 
+All its time (the deadline, the watchdog, the pause before the retry) comes from
+one ``Clock``, so tests can pass a fake one instead of waiting.
+
 Every failure raises ``FetchError`` (a ``FeedRefused``) with a readable reason.
 """
 
@@ -22,14 +25,15 @@ import hashlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from pricing.sources.base import FeedRefused
 
-__all__ = ["DEFAULT_MAX_BYTES", "FetchError", "FetchResult", "fetch_feed"]
+__all__ = ["DEFAULT_MAX_BYTES", "SYSTEM_CLOCK", "Clock", "FetchError", "FetchResult", "fetch_feed"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 USER_AGENT = "tokonomix-pricing/1.0 (+weekly price sync)"
@@ -56,6 +60,37 @@ class FetchResult:
     status: int
 
 
+class Clock(Protocol):
+    """Where ``fetch_feed`` reads the time, pauses and sets its watchdog."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def call_later(self, seconds: float, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` from another thread after ``seconds``; return a cancel function."""
+        ...
+
+
+class _SystemClock:
+    """Real time: ``time.monotonic``, ``time.sleep`` and a daemon ``threading.Timer``."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def call_later(self, seconds: float, callback: Callable[[], None]) -> Callable[[], None]:
+        timer = threading.Timer(max(seconds, 0.0), callback)
+        timer.daemon = True
+        timer.start()
+        return timer.cancel
+
+
+SYSTEM_CLOCK: Clock = _SystemClock()
+
+
 class _Retryable(Exception):
     def __init__(self, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
@@ -74,7 +109,7 @@ class _Watchdog:
     def __init__(self) -> None:
         self.fired = False
         self._stream: Any = None
-        self._timer: threading.Timer | None = None
+        self._cancel: Callable[[], None] | None = None
         self._lock = threading.Lock()
 
     def trace(self, event_name: str, info: dict[str, Any]) -> None:
@@ -84,14 +119,12 @@ class _Watchdog:
                 if self.fired:
                     self._shutdown()
 
-    def start(self, seconds: float) -> None:
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+    def start(self, seconds: float, clock: Clock) -> None:
+        self._cancel = clock.call_later(seconds, self._fire)
 
     def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        if self._cancel is not None:
+            self._cancel()
 
     def _fire(self) -> None:
         with self._lock:
@@ -119,17 +152,19 @@ def fetch_feed(
     max_bytes: int = DEFAULT_MAX_BYTES,
     retry_delay_s: float = 1.0,
     transport: httpx.BaseTransport | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> FetchResult:
     """GET ``url`` within ``deadline_s`` seconds and at most ``max_bytes`` bytes.
 
     ``retry_delay_s`` is the pause before the single retry (capped by the time
-    left); ``transport`` lets tests inject an ``httpx.MockTransport``.
+    left); ``transport`` lets tests inject an ``httpx.MockTransport``, ``clock`` a
+    fake clock (its seconds are also the socket timeouts).
     Raises ``FetchError`` on any failure.
     """
-    deadline = time.monotonic() + deadline_s
+    deadline = clock.monotonic() + deadline_s
     last: _Retryable | None = None
     for attempt in (1, 2):
-        remaining = deadline - time.monotonic()
+        remaining = deadline - clock.monotonic()
         if remaining <= 0:
             reason = f"deadline of {deadline_s:g} s passed before the feed was fetched"
             if last is not None:
@@ -144,6 +179,7 @@ def fetch_feed(
                 deadline_s=deadline_s,
                 max_bytes=max_bytes,
                 transport=transport,
+                clock=clock,
             )
         except _Retryable as exc:
             last = exc
@@ -151,9 +187,9 @@ def fetch_feed(
                 raise FetchError(
                     f"{exc.reason} (failed twice, giving up)", url=url, status=exc.status
                 ) from exc
-            pause = min(retry_delay_s, max(deadline - time.monotonic(), 0.0))
+            pause = min(retry_delay_s, max(deadline - clock.monotonic(), 0.0))
             if pause > 0:
-                time.sleep(pause)
+                clock.sleep(pause)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -166,8 +202,9 @@ def _attempt(
     deadline_s: float,
     max_bytes: int,
     transport: httpx.BaseTransport | None,
+    clock: Clock,
 ) -> FetchResult:
-    remaining = max(deadline - time.monotonic(), 0.001)
+    remaining = max(deadline - clock.monotonic(), 0.001)
     timeout = httpx.Timeout(
         connect=min(connect_timeout, remaining), read=remaining, write=remaining, pool=remaining
     )
@@ -176,7 +213,7 @@ def _attempt(
         headers["If-None-Match"] = etag
 
     watchdog = _Watchdog()
-    watchdog.start(remaining)
+    watchdog.start(remaining, clock)
     deadline_msg = f"deadline of {deadline_s:g} s passed while downloading {url}"
     try:
         with (
@@ -220,11 +257,11 @@ def _attempt(
                         url=url,
                         status=status,
                     )
-                if time.monotonic() > deadline:
+                if clock.monotonic() > deadline:
                     raise FetchError(deadline_msg, url=url, status=status)
                 digest.update(chunk)
                 chunks.append(chunk)
-            if watchdog.fired or time.monotonic() > deadline:
+            if watchdog.fired or clock.monotonic() > deadline:
                 raise FetchError(deadline_msg, url=url, status=status)
             body = b"".join(chunks)
             return FetchResult(
@@ -237,7 +274,7 @@ def _attempt(
     except FetchError:
         raise
     except httpx.TransportError as exc:
-        if watchdog.fired or time.monotonic() > deadline:
+        if watchdog.fired or clock.monotonic() > deadline:
             raise FetchError(deadline_msg, url=url) from exc
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.ProxyError):
             raise FetchError(f"cannot fetch {url}: {exc}", url=url) from exc

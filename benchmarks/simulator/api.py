@@ -17,29 +17,17 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .behaviour import AnswerPlan, SimulatedModel, answer_word, prompt_tokens_estimate
+from .clock import LoopClock, SimulatorClock
 from .http import BadRequest, Request, read_request, response_head, sse_event
 
 logger = logging.getLogger(__name__)
 
 # Long enough that any sane client timeout fires first; the task is cancelled on stop.
 _STALL_S = 3600.0
-_SPIN_S = 0.0015
 
 
 def _error_body(message: str, type_: str, code: str | None = None) -> dict[str, Any]:
     return {"error": {"message": message, "type": type_, "param": None, "code": code}}
-
-
-async def _sleep_until(loop: asyncio.AbstractEventLoop, due: float) -> None:
-    # Absolute times keep per-token lateness from adding up over a long stream.
-    # The event loop wakes up to ~1 ms late (epoll rounds its timeout up to whole
-    # milliseconds), which would show up as client error; so sleep to just short of
-    # the due time and spin the rest, at the cost of <= _SPIN_S of CPU per token.
-    delay = due - loop.time() - _SPIN_S
-    if delay > 0:
-        await asyncio.sleep(delay)
-    while loop.time() < due:
-        pass
 
 
 async def _stall(reader: asyncio.StreamReader) -> None:
@@ -57,6 +45,7 @@ class SimulatorAPI:
         models: Mapping[str, SimulatedModel] | None,
         api_key: str | None,
         default_model: SimulatedModel | None,
+        clock: SimulatorClock | None = None,
     ) -> None:
         self._lock = threading.Lock()  # settings and counters are read from other threads
         self._models: dict[str, SimulatedModel] = dict(models or {})
@@ -65,6 +54,7 @@ class SimulatorAPI:
         self._counts: Counter[str] = Counter()
         self._connections = 0
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._clock: SimulatorClock = clock or LoopClock()
 
     # -- settings and counters, safe from any thread --------------------------------
 
@@ -242,7 +232,7 @@ class SimulatorAPI:
     async def _chat(self, request: Request, writer: asyncio.StreamWriter) -> bool:
         # The clock starts once the whole request is in: that is the earliest moment a
         # real server could start work, and what the configured TTFT is relative to.
-        t_request = asyncio.get_running_loop().time()
+        t_request = self._clock.now()
         try:
             payload = json.loads(request.body)
         except ValueError:
@@ -325,7 +315,6 @@ class SimulatorAPI:
         include_usage: bool,
         t_request: float,
     ) -> bool:
-        loop = asyncio.get_running_loop()
         completion_id = f"chatcmpl-sim{uuid.uuid4().hex[:20]}"
         created = int(time.time())
 
@@ -383,7 +372,7 @@ class SimulatorAPI:
                     await writer.drain()
             if index == plan.total:
                 break
-            await _sleep_until(loop, first_due + index * inter_s)
+            await self._clock.sleep_until(first_due + index * inter_s)
             key = "reasoning_content" if index < plan.reasoning else "content"
             writer.write(sse_event(chunk({key: answer_word(index)})))
             await writer.drain()
@@ -409,14 +398,13 @@ class SimulatorAPI:
         prompt_tokens: int,
         t_request: float,
     ) -> bool:
-        loop = asyncio.get_running_loop()
         if model.fault == "stall":
             await _stall(request.reader)
             return False
         # A non-streaming answer arrives when the last token would have.
         last_index = max(plan.total - 1, 0)
-        await _sleep_until(
-            loop, t_request + (model.ttft_ms + last_index * model.inter_token_ms) / 1000
+        await self._clock.sleep_until(
+            t_request + (model.ttft_ms + last_index * model.inter_token_ms) / 1000
         )
         if model.fault == "drop_connection":
             writer.transport.abort()

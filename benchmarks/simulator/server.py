@@ -17,6 +17,7 @@ from typing import Self
 
 from .api import SimulatorAPI
 from .behaviour import SimulatedModel
+from .clock import SimulatorClock
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class SimulatorServer:
     """The simulator on its own event loop in a daemon thread, for tests and scripts.
 
     Timing is only as good as that loop is free: keep the simulator out of the event
-    loop whose timing is being measured.
+    loop whose timing is being measured. ``clock`` replaces that loop's clock (tests).
     """
 
     def __init__(
@@ -36,8 +37,9 @@ class SimulatorServer:
         port: int = 0,
         *,
         default_model: SimulatedModel | None = None,
+        clock: SimulatorClock | None = None,
     ) -> None:
-        self._core = SimulatorAPI(models, api_key, default_model)
+        self._core = SimulatorAPI(models, api_key, default_model, clock)
         self._host = host
         self._requested_port = port
         self._port: int | None = None

@@ -1,6 +1,6 @@
 """Measure streamed chat completions from any OpenAI-compatible endpoint.
 
-The rules behind the figures are in shared/local-llm.md; in short: no retries inside a
+The rules behind the figures are in docs/speed-measurement.md; in short: no retries inside a
 timed request, TTFT at the first chunk that carries text (answer or reasoning), the end
 stamped inside the loop, token counts only from the usage chunk, and every failure
 recorded as a sample rather than raised, so that a series always completes.
@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import math
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from enum import StrEnum
 from typing import Any, Literal, cast
 
-import httpx
 import openai
 from openai import AsyncOpenAI
+
+from .errors import EXPECTED_ERRORS, Failure, SampleStatus, classify_failure
 
 __all__ = [
     "OutputLimitParam",
@@ -44,16 +42,6 @@ OutputLimitParam = Literal["max_tokens", "max_completion_tokens"]
 # A warm-up only has to open the connection and warm the code paths; a few tokens
 # do that without paying for a full answer.
 WARMUP_MAX_TOKENS = 16
-
-
-class SampleStatus(StrEnum):
-    OK = "ok"
-    TIMEOUT = "timeout"
-    RATE_LIMITED = "rate_limited"
-    SERVER_ERROR = "server_error"
-    AUTH_ERROR = "auth_error"
-    BAD_RESPONSE = "bad_response"
-    CONNECTION_ERROR = "connection_error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,126 +171,6 @@ def _make_client(
     )
 
 
-# --- classifying failures --------------------------------------------------------------
-
-
-def _retry_after_s(headers: Mapping[str, str] | None) -> float | None:
-    if not headers:
-        return None
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            value = float(millis) / 1000
-            if math.isfinite(value) and value >= 0:
-                return value
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-        return value if math.isfinite(value) and value >= 0 else None
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _api_message(exc: openai.APIError) -> str:
-    body = exc.body
-    if isinstance(body, Mapping):
-        inner = body.get("error", body)
-        if isinstance(inner, Mapping) and isinstance(inner.get("message"), str):
-            return str(inner["message"])
-        if isinstance(inner, str):
-            return inner
-    return exc.message
-
-
-def _describe(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    cause = exc.__cause__ or exc.__context__
-    if cause is not None and str(cause) and str(cause) not in text:
-        text += f" ({type(cause).__name__}: {cause})"
-    return text
-
-
-@dataclass(slots=True)
-class _Failure:
-    status: SampleStatus
-    http_status: int | None
-    error: str
-    retry_after_s: float | None = None
-
-
-def _status_failure(exc: openai.APIStatusError) -> _Failure:
-    code = exc.status_code
-    message = f"HTTP {code}: {_api_message(exc)}"
-    if code in (401, 403):
-        return _Failure(SampleStatus.AUTH_ERROR, code, message)
-    if code == 429:
-        return _Failure(
-            SampleStatus.RATE_LIMITED, code, message, _retry_after_s(exc.response.headers)
-        )
-    if code >= 500:
-        return _Failure(SampleStatus.SERVER_ERROR, code, message)
-    return _Failure(SampleStatus.BAD_RESPONSE, code, message)
-
-
-def _classify(
-    exc: BaseException, http_status: int | None, timeout_s: float, stall_timeout_s: float
-) -> _Failure:
-    # Order matters: the SDK's timeout error is a connection error, and both are
-    # APIErrors, as is a status error.
-    if isinstance(exc, TimeoutError):
-        return _Failure(
-            SampleStatus.TIMEOUT, http_status, f"no complete answer within {timeout_s:g} s"
-        )
-    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
-        where = "between chunks" if http_status is not None else "for the response"
-        return _Failure(
-            SampleStatus.TIMEOUT,
-            http_status,
-            f"no data for {stall_timeout_s:g} s {where}: {_describe(exc)}",
-        )
-    if isinstance(exc, openai.APIConnectionError | httpx.TransportError | OSError):
-        return _Failure(SampleStatus.CONNECTION_ERROR, http_status, _describe(exc))
-    if isinstance(exc, openai.APIStatusError):
-        return _status_failure(exc)
-    if isinstance(exc, openai.APIResponseValidationError):
-        return _Failure(SampleStatus.BAD_RESPONSE, exc.status_code, _describe(exc))
-    if isinstance(exc, openai.APIError):
-        # An error object inside a stream that had already started with HTTP 200.
-        return _Failure(
-            SampleStatus.SERVER_ERROR,
-            http_status if http_status is not None else 200,
-            f"error in stream: {_api_message(exc)}",
-        )
-    # Malformed JSON (a ValueError), or chunks that do not have the expected shape.
-    return _Failure(SampleStatus.BAD_RESPONSE, http_status, _describe(exc))
-
-
-# Everything a misbehaving server or network can make the SDK raise; programming
-# errors outside this list still surface.
-_EXPECTED_ERRORS: tuple[type[BaseException], ...] = (
-    TimeoutError,
-    openai.OpenAIError,
-    httpx.HTTPError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    KeyError,
-    ConnectionError,
-    OSError,
-)
-
-
 # --- measuring -------------------------------------------------------------------------
 
 
@@ -346,7 +214,7 @@ async def _measure(
     done_flag: list[bool] = []
     flag_token = _done_flag.set(done_flag)
 
-    def failed(failure: _Failure) -> SampleResult:
+    def failed(failure: Failure) -> SampleResult:
         return SampleResult(
             started_at=started_at,
             status=failure.status,
@@ -390,26 +258,26 @@ async def _measure(
                         end = now
                         if collector is not None:
                             collector.prompt_tokens = _as_int(getattr(usage, "prompt_tokens", None))
-    except _EXPECTED_ERRORS as exc:
-        return failed(_classify(exc, http_status, timeout_s, stall_timeout_s))
+    except EXPECTED_ERRORS as exc:
+        return failed(classify_failure(exc, http_status, timeout_s, stall_timeout_s))
     finally:
         _done_flag.reset(flag_token)
 
     if done_flag and not done_flag[-1]:
         return failed(
-            _Failure(SampleStatus.CONNECTION_ERROR, http_status, "stream ended before data: [DONE]")
+            Failure(SampleStatus.CONNECTION_ERROR, http_status, "stream ended before data: [DONE]")
         )
     if usage is None:
         return failed(
-            _Failure(SampleStatus.BAD_RESPONSE, http_status, "stream ended without a usage chunk")
+            Failure(SampleStatus.BAD_RESPONSE, http_status, "stream ended without a usage chunk")
         )
     output_tokens = _as_int(getattr(usage, "completion_tokens", None))
     if output_tokens is None:
         return failed(
-            _Failure(SampleStatus.BAD_RESPONSE, http_status, "usage chunk has no completion_tokens")
+            Failure(SampleStatus.BAD_RESPONSE, http_status, "usage chunk has no completion_tokens")
         )
     if first_token is None or last_token is None or end is None:
-        return failed(_Failure(SampleStatus.BAD_RESPONSE, http_status, "stream carried no tokens"))
+        return failed(Failure(SampleStatus.BAD_RESPONSE, http_status, "stream carried no tokens"))
     details = getattr(usage, "completion_tokens_details", None)
     reasoning_tokens = _as_int(getattr(details, "reasoning_tokens", None))
 
@@ -555,6 +423,7 @@ async def measure_series(
     on_sample: Callable[[SampleResult], object | Awaitable[object]] | None = None,
     max_retry_wait_s: float = 60.0,
     output_limit_param: OutputLimitParam = "max_tokens",
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> list[SampleResult]:
     """One discarded warm-up, then ``samples`` requests one after another.
 
@@ -562,7 +431,8 @@ async def measure_series(
     requests would. ``on_sample`` gets each result as soon as it exists; it may be a
     coroutine function (e.g. an ORM save wrapped for async use), and is awaited then.
     After a 429 the next sample waits for Retry-After (at most ``max_retry_wait_s``),
-    since sampling again at once would only measure the rate limit.
+    since sampling again at once would only measure the rate limit; ``sleep`` does the
+    waiting (tests pass one that only records it).
     """
     client = _make_client(base_url, api_key, timeout_s, stall_timeout_s)
     common: dict[str, Any] = {
@@ -590,7 +460,7 @@ async def measure_series(
                     await outcome
             if result.status is SampleStatus.RATE_LIMITED and index < samples - 1:
                 wait_s = 1.0 if result.retry_after_s is None else result.retry_after_s
-                await asyncio.sleep(max(0.0, min(wait_s, max_retry_wait_s)))
+                await sleep(max(0.0, min(wait_s, max_retry_wait_s)))
     finally:
         await client.close()
     return results

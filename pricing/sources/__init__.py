@@ -1,10 +1,10 @@
 """Registry of price sources.
 
-Each source lives in its own module of this package, named after the source,
-and exposes a ``SOURCE_CLASS`` attribute: a class whose instances satisfy
-``pricing.sources.base.PriceSource``.  Adding a source (say ``openrouter``)
-therefore means adding one module, ``pricing/sources/openrouter.py``; nothing
-here needs editing.
+Each source lives in its own module (or package, as ``litellm`` does) of this
+package, named after the source, and exposes a ``SOURCE_CLASS`` attribute: a
+class whose instances satisfy ``pricing.sources.base.PriceSource``.  Adding a
+source (say ``openrouter``) therefore means adding one module,
+``pricing/sources/openrouter.py``; nothing here needs editing.
 
     >>> from pricing.sources import get_source
     >>> get_source("litellm").name

@@ -1,4 +1,6 @@
-"""Price-sync benchmark on PostgreSQL with litellm's real map (../shared/data).
+"""Price-sync benchmark on PostgreSQL with litellm's real map.
+
+The map is read from the shared data folder beside the checkout (test input only).
 
 Prints wall time and peak memory (max RSS of the sync process) for: a full sync into
 an empty database, the same file again, the same prices a week later, and a sync in

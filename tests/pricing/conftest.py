@@ -14,7 +14,8 @@ import pytest
 
 from tests.pricing.local_server import LocalServer
 
-# The real map lies in shared/ beside the checkout (tests only; the site never reads it).
+# The real map lies in the shared data folder beside the checkout (test input only; the
+# site never reads it).
 REAL_MAP = (
     Path(__file__).resolve().parents[3] / "shared" / "data" / "litellm-model-prices-1.110.2.json"
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -455,7 +454,8 @@ def test_an_unknown_source_name_is_a_key_error_listing_the_known_ones():
         get_source("base")
 
 
-# --- the real map (skipped when /work/shared/data is absent) -------------------------------
+# --- the real map (skipped when it is absent) --------------------------------------------
+# It lies in the shared data folder beside the checkout (test input only).
 
 
 def test_o4_mini_from_the_real_map_has_exact_prices_and_capabilities(real_feed):
@@ -480,14 +480,10 @@ def test_o4_mini_from_the_real_map_has_exact_prices_and_capabilities(real_feed):
     assert e.context_window == 200000
 
 
-def test_the_real_map_parses_whole_and_fast(real_map_bytes):
-    started = time.perf_counter()
-    feed = LiteLLMSource().parse(real_map_bytes)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"parsing took {elapsed:.2f}s"
-    assert feed.entry_count == 4878 and not feed.invalid
-    assert sum(e.mode == "chat" for e in feed.entries) == 3471
-    print(f"\nparsed {feed.entry_count} entries in {elapsed:.3f}s")
+def test_the_real_map_parses_whole(real_feed):
+    # How fast it parses is a figure of make bench (tests/bench/bench_price_map_parse.py).
+    assert real_feed.entry_count == 4878 and not real_feed.invalid
+    assert sum(e.mode == "chat" for e in real_feed.entries) == 3471
 
 
 def test_every_slug_in_the_real_map_is_url_safe(real_feed):

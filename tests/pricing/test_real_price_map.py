@@ -1,4 +1,7 @@
-"""The sync against litellm's real map (shared/ beside the checkout; tests only)."""
+"""The sync against litellm's real map.
+
+The map is read from the shared data folder beside the checkout (test input only).
+"""
 
 import datetime as dt
 import json
