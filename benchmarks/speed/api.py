@@ -8,7 +8,7 @@ from ninja import Field, Router, Status
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
 from models_catalog.schemas import ErrorOut, Text
-from tokonomix.core.downloads import csv_download
+from tokonomix.core.downloads import csv_stream
 
 from .models import SpeedSample, SpeedSummary
 from .schemas import ModelSpeedOut
@@ -146,9 +146,8 @@ def get_model_speed_csv(request: HttpRequest, slug: Text, days: Days | None = No
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     samples = speed_samples(model=model, days=days)
-    return csv_download(
+    return csv_stream(
         header=CSV_COLUMNS,
         rows=([_sample(s)[c] for c in CSV_COLUMNS] for s in samples),
         filename=f"{model.slug}-speed.csv",
-        stream=True,
     )

@@ -102,6 +102,4 @@ def testbench_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
         row = result.as_dict()
         row["is_simulated"] = "true" if result.is_simulated else "false"
         rows.append([row[column] for column in CSV_COLUMNS])
-    return csv_download(  # type: ignore[return-value]
-        header=CSV_COLUMNS, rows=rows, filename=f"live-test-{public_id}.csv"
-    )
+    return csv_download(header=CSV_COLUMNS, rows=rows, filename=f"live-test-{public_id}.csv")

@@ -49,7 +49,7 @@ def _django_reusing_client() -> Any:
             return client
 
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": "bench"})
-    cache._class = ReusingClient
+    cache._class = ReusingClient  # type: ignore[attr-defined]
     return cache
 
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["/en/models/o4-mini/", "/en/"]
@@ -54,7 +55,8 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("load_demo", no_live_test=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     client = Client(HTTP_HOST="127.0.0.1")
-    loaders = settings.TEMPLATES[0]["OPTIONS"]["loaders"]
+    options: Any = settings.TEMPLATES[0]["OPTIONS"]
+    loaders = options["loaders"]
     plain = [
         (
             "django.template.loaders.cached.Loader",
@@ -66,7 +68,7 @@ def main() -> int:
     ]
     results: dict[str, dict[str, tuple[int, int, float]]] = {}
     for name, chosen in (("stripped", loaders), ("as written", plain)):
-        settings.TEMPLATES[0]["OPTIONS"]["loaders"] = chosen
+        options["loaders"] = chosen
         engines._engines = {}  # type: ignore[attr-defined]
         engines.__dict__.pop("templates", None)
         results[name] = {}

@@ -114,7 +114,8 @@ def test_a_database_from_before_the_move_keeps_every_row():
     assert ProfileSection.objects.get(profile=moved).body == "Fast."
     assert FAQ.objects.get(profile=moved).answer == "Yes."
     assert moved.published_data() == {"sections": [{"title": "Overview", "body": "Fast."}]}
-    assert moved.published_approval().reviewer.username == "approver"
+    approval = moved.published_approval()
+    assert approval is not None and approval.reviewer.username == "approver"
     # The same content-type rows, now labelled editorial: history follows the content.
     assert (moved.content_type.pk, ContentType.objects.get_for_model(Verdict).pk) == kept_type_ids
     assert [r.number for r in moved.revisions()] == [1]

@@ -29,6 +29,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,7 +148,8 @@ def snapshot(out: Path) -> int:
     urls = _urls(client)
     for number, url in enumerate(urls, start=1):
         response = client.get(url)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        streamed: Any = getattr(response, "streaming_content", None)
+        body = b"".join(streamed) if response.streaming else response.content
         text = _mask(body.decode("utf-8", "replace"))
         head = f"{url}\n{response.status_code} {response.get('Content-Type', '')}"
         location = response.get("Location")

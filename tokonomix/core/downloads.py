@@ -52,18 +52,23 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterat
 
 
 def csv_download(
-    *,
-    header: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    filename: str,
-    stream: bool = False,
-) -> HttpResponse | StreamingHttpResponse:
-    """A CSV attachment; `stream` for exports that may run to many thousands of rows."""
-    lines = csv_lines(header, rows)
-    response: HttpResponse | StreamingHttpResponse
-    if stream:
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    *, header: Sequence[str], rows: Iterable[Sequence[object]], filename: str
+) -> HttpResponse:
+    """A CSV attachment, built in memory."""
+    response = HttpResponse(
+        "".join(csv_lines(header, rows)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_stream(
+    *, header: Sequence[str], rows: Iterable[Sequence[object]], filename: str
+) -> StreamingHttpResponse:
+    """A CSV attachment written as it is sent, for exports that may run to many thousands
+    of rows."""
+    response = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
