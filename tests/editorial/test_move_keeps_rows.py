@@ -96,6 +96,14 @@ def test_a_database_from_before_the_move_keeps_every_row():
         date=dt.date.today(),
     )
     kept_type_ids = (profile_type.pk, verdict_type.pk)
+    permission = old.get_model("auth", "Permission").objects.get_or_create(
+        content_type=profile_type,
+        codename="change_modelprofile",
+        defaults={"name": "Can change model profile"},
+    )[0]
+    old.get_model("auth", "Group").objects.get_or_create(name="Editors")[0].permissions.add(
+        permission
+    )
 
     migrate(latest())
     ContentType.objects.clear_cache()
@@ -125,6 +133,5 @@ def test_a_database_from_before_the_move_keeps_every_row():
     assert EvaluationScore.objects.get().value == Decimal("81.5")
     # The groups' permissions on the moved models are the same rows, under the new label.
     editors = Group.objects.get(name="Editors")
-    assert editors.permissions.filter(
-        content_type__app_label="editorial", codename="change_modelprofile"
-    ).exists()
+    kept = editors.permissions.get(pk=permission.pk)
+    assert (kept.content_type.app_label, kept.codename) == ("editorial", "change_modelprofile")
