@@ -92,6 +92,17 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with empty in-process rate-limit windows and the real clock."""
+    from tokonomix.core.ratelimit import limiter
+
+    limiter.in_process.clear()
+    clock = limiter.clock
+    yield
+    limiter.clock = clock
+
+
 @pytest.fixture
 def editor(db: None) -> Any:
     from tests import factories

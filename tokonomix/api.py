@@ -15,18 +15,21 @@ from models_catalog.api import router as catalogue_router
 from pricing.api import router as pricing_router
 from tokonomix.editorial.api import router as opinion_router
 
-from .core.ratelimit import rate_limit_hit
+from .core.ratelimit import client_address, rate_limit_hit
 
 
 class ApiRateThrottle(AnonRateThrottle):
-    """API_RATE_LIMIT requests per client, counted in the shared cache.
+    """API_RATE_LIMIT requests per client in any sliding window of that length.
 
-    The client is django-ninja's get_ident (behind NINJA_NUM_PROXIES proxies); the count is
-    the shared cache's atomic counter (tokonomix.core.ratelimit), so concurrent requests from
-    several web workers are never lost the way a read-modify-write history list would be.
+    The client is tokonomix.core.ratelimit.client_address (X-Forwarded-For believed only
+    from DJANGO_TRUSTED_PROXIES); the count is its atomic sliding window, shared by every
+    web worker through Redis.
     """
 
     scope = "api"
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return client_address(request)
 
     def allow_request(self, request: HttpRequest) -> bool:
         key = self.get_cache_key(request)

@@ -5,6 +5,7 @@ code path. Required production values have no default, and a malformed value
 stops start-up with ImproperlyConfigured naming the variable.
 """
 
+import ipaddress
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -269,7 +270,21 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-NUM_PROXIES: int = _parsed("DJANGO_NUM_PROXIES", env.int, 0)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# 10.0.0.0/8); a request from anywhere else is its own client (tokonomix.core.ratelimit).
+TRUSTED_PROXIES: list[str] = _parsed("DJANGO_TRUSTED_PROXIES", env.list, [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES entries must be addresses or networks, not {_proxy!r}"
+        ) from _error
+if env.str("DJANGO_NUM_PROXIES", default="") not in {"", "0"}:
+    raise ImproperlyConfigured(
+        "DJANGO_NUM_PROXIES is gone: a count trusts whoever reaches the site directly. "
+        "List the proxies' addresses or networks in DJANGO_TRUSTED_PROXIES instead."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -368,8 +383,6 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 100
 # Offsets past this are refused (422) rather than handed to the database.
 NINJA_PAGINATION_CLASS = "tokonomix.core.pagination.LimitOffsetPagination"
-# The API's throttles and tokonomix.core.ratelimit read client addresses behind this many proxies.
-NINJA_NUM_PROXIES = NUM_PROXIES
 
 
 def _rate(name: str, *, default: str) -> str:

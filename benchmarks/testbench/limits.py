@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pricing.costs import MILLION
-from tokonomix.core.ratelimit import rate_limit_hit
+from tokonomix.core.ratelimit import Limit, rate_limit_hit
 
 from .models import (
     TestbenchResult,
@@ -80,18 +80,18 @@ def _minutes(seconds: int) -> int:
 
 
 def testbench_rate_limit_hit(*, user_id: int, client: str) -> None:
-    """Count one run for the account and for the client address; raise when over either."""
+    """Count one run for the account and for the client address, both or neither; raise
+    when either has had TESTBENCH_RUNS_PER_HOUR runs in the last hour."""
     limit = settings.TESTBENCH_RUNS_PER_HOUR
-    for scope, key, who in (
-        ("testbench-user", str(user_id), _("You have")),
-        ("testbench-client", client, _("Your network address has")),
-    ):
-        allowance = rate_limit_hit(scope=scope, key=key, limit=limit, window_s=RATE_WINDOW_S)
-        if not allowance.allowed:
-            raise TestbenchRefused(
-                _(
-                    "%(who)s started %(limit)s testbench runs this hour, the most allowed. "
-                    "Try again in %(minutes)s minutes."
-                )
-                % {"who": who, "limit": limit, "minutes": _minutes(allowance.retry_after_s)}
+    by_account = Limit("testbench-user", str(user_id), limit, RATE_WINDOW_S)
+    by_address = Limit("testbench-client", client, limit, RATE_WINDOW_S)
+    allowance = rate_limit_hit(by_account, by_address)
+    if not allowance.allowed:
+        who = _("You have") if allowance.refused_by == by_account else _("Your network address has")
+        raise TestbenchRefused(
+            _(
+                "%(who)s started %(limit)s testbench runs in the last hour, the most allowed. "
+                "Try again in %(minutes)s minutes."
             )
+            % {"who": who, "limit": limit, "minutes": _minutes(allowance.retry_after_s)}
+        )

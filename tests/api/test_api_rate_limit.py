@@ -25,14 +25,11 @@ def limit_of_3(monkeypatch):
 
 
 @pytest.fixture
-def proxies(monkeypatch):
-    from ninja.conf import settings as ninja_settings
+def proxies(settings):
+    def trusted(*addresses: str) -> None:
+        settings.TRUSTED_PROXIES = list(addresses)
 
-    def behind(count: int) -> None:
-        # django-ninja reads its settings once, at import.
-        monkeypatch.setattr(ninja_settings, "NUM_PROXIES", count)
-
-    return behind
+    return trusted
 
 
 def get(client, **meta):
@@ -40,7 +37,7 @@ def get(client, **meta):
 
 
 def test_a_client_over_the_limit_gets_429_with_retry_after(client, limit_of_3, proxies):
-    proxies(0)
+    proxies()
     address = next(_addresses)
     for _ in range(3):
         assert get(client, REMOTE_ADDR=address).status_code == 200
@@ -54,8 +51,8 @@ def test_a_client_over_the_limit_gets_429_with_retry_after(client, limit_of_3, p
 
 
 def test_two_clients_behind_one_proxy_are_counted_separately(client, limit_of_3, proxies):
-    proxies(1)
     proxy, first, second = next(_addresses), next(_addresses), next(_addresses)
+    proxies(proxy)
     for _ in range(3):
         assert get(client, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=first).status_code == 200
 
@@ -64,7 +61,7 @@ def test_two_clients_behind_one_proxy_are_counted_separately(client, limit_of_3,
 
 
 def test_a_forged_forwarded_header_is_ignored_without_proxies(client, limit_of_3, proxies):
-    proxies(0)
+    proxies()
     address = next(_addresses)
     for n in range(3):
         forged = f"203.0.113.{n}"
@@ -73,6 +70,19 @@ def test_a_forged_forwarded_header_is_ignored_without_proxies(client, limit_of_3
     forged_again = get(client, REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR="203.0.113.99")
 
     assert forged_again.status_code == 429
+
+
+def test_rotating_forged_headers_sent_past_the_proxy_share_one_bucket(client, limit_of_3, proxies):
+    """The attack: a proxy is trusted, and the attacker reaches gunicorn directly with a
+    new X-Forwarded-For each time. Only the trusted proxy's header is believed."""
+    proxies("10.0.0.0/8")
+    attacker = next(_addresses)
+    answers = [
+        get(client, REMOTE_ADDR=attacker, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 10.0.0.1")
+        for n in range(6)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429, 429]
 
 
 def test_the_429_answer_is_in_the_schema_with_retry_after(client):

@@ -129,7 +129,7 @@ def test_each_reader_has_an_hourly_limit(
     response = signed_in(user=user, address="198.51.100.3").post(URL, start_form(two_models))
 
     assert response.status_code == 429
-    assert "You have started 2 testbench runs this hour" in response.content.decode()
+    assert "You have started 2 testbench runs in the last hour" in response.content.decode()
     assert BenchRun.objects.count() == 2
 
 
@@ -207,3 +207,58 @@ def test_unknown_runs_are_not_found(client: Client) -> None:
     for suffix in ("/", "/status.json", ".csv", ".json"):
         path = "/en/live-test/00000000-0000-0000-0000-000000000000" + suffix
         assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_concurrent_runs_from_one_account_start_exactly_twenty(
+    bench_simulator, settings, eager_tasks
+):
+    """The attack: parallel POSTs racing the hourly limit, then a second burst right after
+    the hour turns. The limit is a sliding window checked and recorded atomically."""
+    import threading
+
+    from django.db import connections
+
+    from tokonomix.core.ratelimit import limiter
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the accepted runs stream in threads here
+    a = priced_model(base_url=bench_simulator.base_url, api_model="tb-a", input_per_million=None)
+    b = priced_model(base_url=bench_simulator.base_url, api_model="tb-b", input_per_million=None)
+    user = factories.user()
+    now = [3600.0 * 9 - 60]  # 08:59:00
+    limiter.clock = lambda: now[0]
+    statuses: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def post_five(address: str) -> None:
+        client = Client(REMOTE_ADDR=address)
+        client.force_login(user)
+        barrier.wait()
+        for _ in range(5):
+            statuses.append(client.post("/en/live-test/", start_form([a, b])).status_code)
+        connections.close_all()
+
+    # Eight threads, five POSTs each, one account from eight addresses.
+    threads = [threading.Thread(target=post_five, args=(f"198.51.100.{n}",)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses.count(302) == 20
+    assert statuses.count(429) == 20
+    assert BenchRun.objects.filter(user=user).count() == 20
+
+    now[0] += 62  # 09:00:02, a new clock hour
+    again = Client(REMOTE_ADDR="198.51.100.99")
+    again.force_login(user)
+    assert again.post("/en/live-test/", start_form([a, b])).status_code == 429
+    assert BenchRun.objects.filter(user=user).count() == 20
+    # The twenty runs stream in threads of their own: let them end before the test's
+    # tables are emptied under them.
+    import time
+
+    deadline = time.monotonic() + 60
+    while BenchRun.objects.filter(status__in=["queued", "running"]).exists():
+        assert time.monotonic() < deadline, "the accepted runs never finished"
+        time.sleep(0.2)
