@@ -11,7 +11,14 @@
 * **one retry** on HTTP 5xx or a connection-level error (refused, reset, timed
   out, dropped), never on 4xx;
 * **conditional GET**: ``If-None-Match`` is sent when ``etag`` is given, and a
-  ``304`` yields ``FetchResult(not_modified=True, body=None)``.
+  ``304`` yields ``FetchResult(not_modified=True, body=None)``;
+* **redirects that stay where they were sent**: at most five, each only to an
+  ``https`` URL on ``redirect_hosts`` (the source's own hosts) whose addresses are all
+  public (never loopback, private, link-local or reserved), unless
+  ``allow_any_redirect`` (tests); every URL visited is in ``FetchResult.hops``;
+* **decompressed bytes count against the cap**: gzip and deflate bodies are
+  decoded here, a bounded piece at a time, so a small compression bomb stops at
+  ``max_bytes`` instead of filling memory.
 
 All its time (the deadline, the watchdog, the pause before the retry) comes from
 one ``Clock``, so tests can pass a fake one instead of waiting.
@@ -22,10 +29,12 @@ Every failure raises ``FetchError`` (a ``FeedRefused``) with a readable reason.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -46,6 +55,7 @@ class FetchError(FeedRefused):
         super().__init__(reason)
         self.url = url
         self.status = status
+        self.hops: tuple[str, ...] = ()  # the URLs requested before it failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +68,8 @@ class FetchResult:
     """The server's ETag (on 304, the server's or else the one we sent)."""
     not_modified: bool
     status: int
+    hops: tuple[str, ...] = ()
+    """Every URL requested, the first one first (more than one after redirects)."""
 
 
 class Clock(Protocol):
@@ -89,6 +101,13 @@ class _SystemClock:
 
 
 SYSTEM_CLOCK: Clock = _SystemClock()
+
+
+def _addresses(host: str, port: int) -> list[str]:
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+Resolver = Callable[[str, int], list[str]]
 
 
 class _Retryable(Exception):
@@ -151,14 +170,18 @@ def fetch_feed(
     deadline_s: float = 60.0,
     max_bytes: int = DEFAULT_MAX_BYTES,
     retry_delay_s: float = 1.0,
+    redirect_hosts: frozenset[str] = frozenset(),
+    allow_any_redirect: bool = False,
+    resolve: Resolver = _addresses,
     transport: httpx.BaseTransport | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> FetchResult:
     """GET ``url`` within ``deadline_s`` seconds and at most ``max_bytes`` bytes.
 
     ``retry_delay_s`` is the pause before the single retry (capped by the time
-    left); ``transport`` lets tests inject an ``httpx.MockTransport``, ``clock`` a
-    fake clock (its seconds are also the socket timeouts).
+    left); ``redirect_hosts`` the hosts a redirect may lead to besides ``url``'s own;
+    ``transport`` lets tests inject an ``httpx.MockTransport``, ``resolve`` a fake DNS,
+    ``clock`` a fake clock (its seconds are also the socket timeouts).
     Raises ``FetchError`` on any failure.
     """
     deadline = clock.monotonic() + deadline_s
@@ -178,6 +201,11 @@ def fetch_feed(
                 deadline=deadline,
                 deadline_s=deadline_s,
                 max_bytes=max_bytes,
+                redirect_policy=_RedirectPolicy(
+                    hosts=redirect_hosts | {httpx.URL(url).host},
+                    allow_any=allow_any_redirect,
+                    resolve=resolve,
+                ),
                 transport=transport,
                 clock=clock,
             )
@@ -193,6 +221,71 @@ def fetch_feed(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+# How much compressed input is decoded at a time: a bomb's output is checked against the
+# cap after each piece, and zlib's max_length bounds what one piece can produce.
+DECODE_PIECE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class _RedirectPolicy:
+    hosts: frozenset[str] | set[str]
+    allow_any: bool
+    resolve: Resolver = _addresses
+
+    def refusal(self, target: httpx.URL) -> str:
+        """Why a redirect to `target` is not followed ('' when it may be)."""
+        if self.allow_any:
+            return ""
+        if target.scheme != "https":
+            return f"a redirect to {target} is not https"
+        if target.host not in self.hosts:
+            allowed = ", ".join(sorted(self.hosts))
+            return f"a redirect to {target.host} leaves the source's hosts ({allowed})"
+        try:
+            addresses = self.resolve(target.host, target.port or 443)
+        except OSError as error:
+            return f"the redirect's host {target.host} does not resolve ({error})"
+        for text in addresses:
+            address = ipaddress.ip_address(text)
+            if not address.is_global:
+                return f"a redirect to {target.host} reaches a non-public address ({address})"
+        return ""
+
+
+class _Decoder:
+    """Content-Encoding undone here, a bounded piece at a time (see the module docstring)."""
+
+    def __init__(self, encoding: str, url: str) -> None:
+        encoding = encoding.strip().lower()
+        if encoding in {"", "identity"}:
+            self._zlib = None
+        elif encoding in {"gzip", "x-gzip"}:
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+        else:
+            raise FetchError(f"feed at {url} uses an unsupported encoding {encoding!r}", url=url)
+
+    def pieces(self, data: bytes, room: int) -> Iterator[bytes]:
+        """`data` decoded, never more than `room + 1` bytes at once (the caller stops
+        as soon as the total passes its cap)."""
+        if self._zlib is None:
+            yield data
+            return
+        pending = data
+        while pending:
+            piece = self._zlib.decompress(pending, room + 1)
+            pending = self._zlib.unconsumed_tail
+            yield piece
+            if not piece and pending:  # no progress: corrupt input
+                raise zlib.error("the compressed stream does not decode")
+
+    def tail(self) -> bytes:
+        return self._zlib.flush() if self._zlib is not None else b""
+
+
 def _attempt(
     url: str,
     *,
@@ -201,6 +294,7 @@ def _attempt(
     deadline: float,
     deadline_s: float,
     max_bytes: int,
+    redirect_policy: _RedirectPolicy,
     transport: httpx.BaseTransport | None,
     clock: Clock,
 ) -> FetchResult:
@@ -208,70 +302,50 @@ def _attempt(
     timeout = httpx.Timeout(
         connect=min(connect_timeout, remaining), read=remaining, write=remaining, pool=remaining
     )
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/json",
+        "Accept-Encoding": "gzip, deflate",
+    }
     if etag:
         headers["If-None-Match"] = etag
 
     watchdog = _Watchdog()
     watchdog.start(remaining, clock)
     deadline_msg = f"deadline of {deadline_s:g} s passed while downloading {url}"
+    hops = [url]
     try:
-        with (
-            httpx.Client(
-                timeout=timeout, follow_redirects=True, max_redirects=5, transport=transport
-            ) as client,
-            client.stream(
-                "GET", url, headers=headers, extensions={"trace": watchdog.trace}
-            ) as response,
-        ):
-            status = response.status_code
-            if status == 304:
-                return FetchResult(
-                    body=None,
-                    sha256=None,
-                    etag=response.headers.get("etag") or etag,
-                    not_modified=True,
-                    status=status,
-                )
-            if status >= 500:
-                raise _Retryable(f"server error HTTP {status} from {url}", status)
-            if status != 200:
-                raise FetchError(f"HTTP {status} from {url} (not retried)", url=url, status=status)
-            length = response.headers.get("content-length")
-            if length is not None and length.strip().isdigit() and int(length) > max_bytes:
-                raise FetchError(
-                    f"feed at {url} announces {int(length):,} bytes, more than the "
-                    f"{max_bytes:,}-byte limit; not downloaded",
-                    url=url,
-                    status=status,
-                )
-            digest = hashlib.sha256()
-            chunks: list[bytes] = []
-            total = 0
-            for chunk in response.iter_bytes():
-                total += len(chunk)
-                if total > max_bytes:
-                    raise FetchError(
-                        f"feed at {url} is larger than the {max_bytes:,}-byte limit; "
-                        "download stopped",
-                        url=url,
-                        status=status,
+        with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client:
+            while True:
+                with client.stream(
+                    "GET", hops[-1], headers=headers, extensions={"trace": watchdog.trace}
+                ) as response:
+                    if response.status_code in REDIRECTS and "location" in response.headers:
+                        target = response.url.join(response.headers["location"])
+                        refusal = redirect_policy.refusal(target)
+                        if refusal:
+                            raise FetchError(
+                                f"not following the redirect from {hops[-1]}: {refusal}",
+                                url=url,
+                                status=response.status_code,
+                            )
+                        if len(hops) > MAX_REDIRECTS:
+                            raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
+                        hops.append(str(target))
+                        continue
+                    return _read(
+                        response,
+                        url=hops[-1],
+                        etag=etag,
+                        max_bytes=max_bytes,
+                        deadline=deadline,
+                        deadline_msg=deadline_msg,
+                        watchdog=watchdog,
+                        clock=clock,
+                        hops=tuple(hops),
                     )
-                if clock.monotonic() > deadline:
-                    raise FetchError(deadline_msg, url=url, status=status)
-                digest.update(chunk)
-                chunks.append(chunk)
-            if watchdog.fired or clock.monotonic() > deadline:
-                raise FetchError(deadline_msg, url=url, status=status)
-            body = b"".join(chunks)
-            return FetchResult(
-                body=body,
-                sha256=digest.hexdigest(),
-                etag=response.headers.get("etag"),
-                not_modified=False,
-                status=status,
-            )
-    except FetchError:
+    except FetchError as error:
+        error.hops = tuple(hops)
         raise
     except httpx.TransportError as exc:
         if watchdog.fired or clock.monotonic() > deadline:
@@ -281,9 +355,79 @@ def _attempt(
         raise _Retryable(f"connection error fetching {url}: {type(exc).__name__}: {exc}") from exc
     except httpx.InvalidURL as exc:
         raise FetchError(f"invalid feed URL {url!r}: {exc}", url=url) from exc
-    except httpx.HTTPError as exc:  # e.g. too many redirects, decoding errors
+    except (httpx.HTTPError, zlib.error) as exc:  # decoding errors and the like
         if watchdog.fired:
             raise FetchError(deadline_msg, url=url) from exc
         raise FetchError(f"cannot fetch {url}: {type(exc).__name__}: {exc}", url=url) from exc
     finally:
         watchdog.cancel()
+
+
+def _read(
+    response: httpx.Response,
+    *,
+    url: str,
+    etag: str | None,
+    max_bytes: int,
+    deadline: float,
+    deadline_msg: str,
+    watchdog: _Watchdog,
+    clock: Clock,
+    hops: tuple[str, ...],
+) -> FetchResult:
+    status = response.status_code
+    if status == 304:
+        return FetchResult(
+            body=None,
+            sha256=None,
+            etag=response.headers.get("etag") or etag,
+            not_modified=True,
+            status=status,
+            hops=hops,
+        )
+    if status >= 500:
+        raise _Retryable(f"server error HTTP {status} from {url}", status)
+    if status != 200:
+        raise FetchError(f"HTTP {status} from {url} (not retried)", url=url, status=status)
+    length = response.headers.get("content-length")
+    if length is not None and length.strip().isdigit() and int(length) > max_bytes:
+        raise FetchError(
+            f"feed at {url} announces {int(length):,} bytes, more than the "
+            f"{max_bytes:,}-byte limit; not downloaded",
+            url=url,
+            status=status,
+        )
+    too_large = FetchError(
+        f"feed at {url} is larger than the {max_bytes:,}-byte limit; download stopped",
+        url=url,
+        status=status,
+    )
+    decoder = _Decoder(response.headers.get("content-encoding", ""), url)
+    digest = hashlib.sha256()
+    chunks: list[bytes] = []
+    total = 0
+    for raw in response.iter_raw(DECODE_PIECE):
+        for piece in decoder.pieces(raw, max_bytes - total):
+            total += len(piece)
+            if total > max_bytes:
+                raise too_large
+            digest.update(piece)
+            chunks.append(piece)
+        if clock.monotonic() > deadline:
+            raise FetchError(deadline_msg, url=url, status=status)
+    last = decoder.tail()
+    total += len(last)
+    if total > max_bytes:
+        raise too_large
+    digest.update(last)
+    chunks.append(last)
+    if watchdog.fired or clock.monotonic() > deadline:
+        raise FetchError(deadline_msg, url=url, status=status)
+    return FetchResult(
+        body=b"".join(chunks),
+        sha256=digest.hexdigest(),
+        etag=response.headers.get("etag"),
+        not_modified=False,
+        status=status,
+        hops=hops,
+    )

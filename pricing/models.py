@@ -69,6 +69,12 @@ class SyncRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    hops = models.JSONField(
+        _("URLs fetched"),
+        default=list,
+        blank=True,
+        help_text=_("Every URL the download requested, in order (more than one after redirects)."),
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -19,7 +19,7 @@ from models_catalog.models import Offering
 from models_catalog.services import CatalogueWriter
 from tokonomix.core.pagecache import pages_invalidate, row_invalidation_deferred
 
-from .fetch import fetch_feed
+from .fetch import FetchError, fetch_feed
 from .models import HeldPriceChange, PricePoint, PriceVector, SyncLock, SyncRun
 from .sources import FeedRefused, NormalizedEntry, ParsedFeed, get_source
 
@@ -201,13 +201,19 @@ def _read_feed(
             )
         return path.read_bytes()
     assert url is not None
-    result = fetch_feed(
-        url,
-        etag=last_applied.etag if last_applied and last_applied.etag else None,
-        connect_timeout=settings.PRICE_MAP_CONNECT_TIMEOUT,
-        deadline_s=settings.PRICE_MAP_DEADLINE,
-        max_bytes=settings.PRICE_MAP_MAX_BYTES,
-    )
+    try:
+        result = fetch_feed(
+            url,
+            etag=last_applied.etag if last_applied and last_applied.etag else None,
+            connect_timeout=settings.PRICE_MAP_CONNECT_TIMEOUT,
+            deadline_s=settings.PRICE_MAP_DEADLINE,
+            max_bytes=settings.PRICE_MAP_MAX_BYTES,
+            redirect_hosts=frozenset(settings.PRICE_MAP_REDIRECT_HOSTS),
+        )
+    except FetchError as error:
+        run.hops = list(error.hops) or [url]
+        raise
+    run.hops = list(result.hops)
     if result.not_modified:
         run.outcome = SyncRun.Outcome.UNCHANGED
         run.reason = "The server says the feed has not changed (304 Not Modified)."
@@ -375,3 +381,17 @@ def held_price_reject(*, held: HeldPriceChange, by: object) -> None:
         pk=held.pk, status=HeldPriceChange.Status.PENDING
     ).update(status=HeldPriceChange.Status.REJECTED, decided_by=by, decided_at=timezone.now())
     del updated  # a change someone already decided stays decided
+
+
+def sync_runs_abandoned_fail(*, now: dt.datetime | None = None) -> int:
+    """Fail the runs still "running" long after any live worker would have finished or
+    been handed their task again (time limit plus the broker's visibility timeout): their
+    worker died, and nothing was written, since a sync writes in one transaction."""
+    cutoff = (now or timezone.now()) - dt.timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT + settings.CELERY_VISIBILITY_TIMEOUT
+    )
+    return SyncRun.objects.filter(outcome=SyncRun.Outcome.RUNNING, started_at__lt=cutoff).update(
+        outcome=SyncRun.Outcome.FAILED,
+        reason="abandoned: its worker stopped before the end (nothing was written)",
+        finished_at=now or timezone.now(),
+    )

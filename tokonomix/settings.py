@@ -229,30 +229,84 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# The longest any task may run (a sync of three price maps takes well under a minute, a
+# speed-test run of 6 samples seconds): past the soft limit a task records why it stopped.
+CELERY_TASK_TIME_LIMIT: int = _parsed("CELERY_TASK_TIME_LIMIT", env.int, 10 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 60)
+# A task whose worker died is handed to another once this many seconds passed without its
+# acknowledgement: just above the hard time limit, so a task still running is never given
+# twice, and a dead worker's task waits minutes, not Redis's default hour.
+CELERY_VISIBILITY_TIMEOUT: int = _parsed(
+    "CELERY_VISIBILITY_TIMEOUT", env.int, CELERY_TASK_TIME_LIMIT + 60
+)
+if CELERY_TASK_TIME_LIMIT < 2 or CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT (at least 2 s), "
+        "or a task still running would be handed to a second worker"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# A POST that queues work answers within a few seconds when the broker is away (503).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 # A task is acknowledged after it ran, so a worker killed mid-task hands it back.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One beat, however many are started: with Redis, RedBeat keeps the schedule there and
+# only the beat holding its lock sends tasks (a second one waits, and takes over within
+# CELERY_REDBEAT_LOCK_TIMEOUT if the first dies); scheduled tasks also claim their slot
+# (tokonomix.core.schedule), so even a duplicate send runs once.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = "tokonomix:redbeat:"
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 15
+    CELERY_REDBEAT_LOCK_TIMEOUT = 90
 
 # The whole beat schedule, in one place (Celery's own scheduler; all times UTC).
+# Scheduled tasks get `scheduled=True`: they then claim their slot (a minute) once, so a
+# second beat, or a redelivered send, runs nothing twice (tokonomix.core.schedule).
+SCHEDULED = {"scheduled": True}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    # Scheduled publishing of reviewed content: every five minutes.
+    # Scheduled publishing of reviewed content: every five minutes (PUBLISH_DUE_CRON).
     "publish-due": {
         "task": "tokonomix.core.workflow.tasks.publish_due",
-        "schedule": crontab(minute="*/5"),
+        "schedule": _cron("PUBLISH_DUE_CRON", default="*/5 * * * *"),
+        "kwargs": SCHEDULED,
     },
     # Weekly price-map sync: Monday 03:00 unless PRICE_SYNC_CRON says otherwise.
     "sync-prices": {
         "task": "pricing.tasks.sync_prices",
         "schedule": _cron("PRICE_SYNC_CRON", default="0 3 * * 1"),
+        "kwargs": SCHEDULED,
     },
     # Weekly speed tests of every enabled target: Tuesday 04:00 unless SPEEDTEST_CRON says.
     "speed-tests": {
         "task": "benchmarks.tasks.speedtests_fan_out",
         "schedule": _cron("SPEEDTEST_CRON", default="0 4 * * 2"),
+        "kwargs": SCHEDULED,
+    },
+    # Every five minutes: fail the sync runs and speed-test runs whose worker died, so no
+    # record says "running" after its worker is gone.
+    "sync-runs-sweep": {
+        "task": "pricing.tasks.sync_runs_sweep",
+        "schedule": crontab(minute="*/5"),
+        "kwargs": SCHEDULED,
+    },
+    "speed-runs-sweep": {
+        "task": "benchmarks.tasks.speed_runs_sweep",
+        "schedule": crontab(minute="*/5"),
+        "kwargs": SCHEDULED,
     },
 }
 
@@ -346,6 +400,11 @@ PRICE_MAP_URL: str = env.str("PRICE_MAP_URL", default="")
 PRICE_MAP_CONNECT_TIMEOUT: float = _parsed("PRICE_MAP_CONNECT_TIMEOUT", env.float, 10.0)
 PRICE_MAP_DEADLINE: float = _parsed("PRICE_MAP_DEADLINE", env.float, 120.0)
 PRICE_MAP_MAX_BYTES = 20 * 1024 * 1024
+# Hosts a price map's download may be redirected to (https only, public addresses only),
+# besides the host of the URL it was sent to.
+PRICE_MAP_REDIRECT_HOSTS: list[str] = _parsed(
+    "PRICE_MAP_REDIRECT_HOSTS", env.list, ["raw.githubusercontent.com"]
+)
 # The "typical conversation" every page prices: this many input and output tokens.
 TYPICAL_INPUT_TOKENS: int = _parsed("TYPICAL_INPUT_TOKENS", env.int, 600)
 TYPICAL_OUTPUT_TOKENS: int = _parsed("TYPICAL_OUTPUT_TOKENS", env.int, 200)

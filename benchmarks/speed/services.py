@@ -122,17 +122,32 @@ def speed_runs_queue(
         return [speed_run_create_for_target(target=t, source=source).pk for t in targets]
 
 
-def speed_runs_abandoned_fail(*, older_than: dt.timedelta) -> int:
-    """Fail runs that were queued or started long ago and never finished (lost tasks)."""
-    cutoff = timezone.now() - older_than
-    return SpeedTestRun.objects.filter(
-        status__in=[SpeedTestRun.Status.QUEUED, SpeedTestRun.Status.RUNNING],
-        created_at__lt=cutoff,
+# A queued run's task sits in the broker while workers are busy; past this it was lost.
+QUEUED_AT_MOST = dt.timedelta(hours=6)
+
+
+def speed_runs_abandoned_fail(*, now: dt.datetime | None = None) -> int:
+    """Fail the runs no worker will finish: started longer ago than a live attempt could
+    last or be handed on (time limit plus the broker's visibility timeout, for each
+    attempt it may still get), or queued past QUEUED_AT_MOST (their task was lost)."""
+    now = now or timezone.now()
+    per_attempt = settings.CELERY_TASK_TIME_LIMIT + settings.CELERY_VISIBILITY_TIMEOUT
+    started_before = now - dt.timedelta(seconds=per_attempt)
+    running = SpeedTestRun.objects.filter(
+        status=SpeedTestRun.Status.RUNNING, started_at__lt=started_before
     ).update(
         status=SpeedTestRun.Status.FAILED,
-        reason="abandoned: never finished (its task or worker was lost)",
-        finished_at=timezone.now(),
+        reason="abandoned: its worker stopped and no other took the run over",
+        finished_at=now,
     )
+    queued = SpeedTestRun.objects.filter(
+        status=SpeedTestRun.Status.QUEUED, created_at__lt=now - QUEUED_AT_MOST
+    ).update(
+        status=SpeedTestRun.Status.FAILED,
+        reason="abandoned: its task never reached a worker",
+        finished_at=now,
+    )
+    return running + queued
 
 
 # --- running ---------------------------------------------------------------------------

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
+from celery.signals import worker_ready
 from django.db import DatabaseError, transaction
+
+from tokonomix.core.schedule import scheduled_slot_claim
 
 from .models import SampleSource, SpeedTarget
 from .services import (
@@ -31,13 +32,23 @@ def speedtests_enqueue(*, source: str, targets: Iterable[SpeedTarget] | None = N
 
 
 @shared_task(name="benchmarks.tasks.speedtests_fan_out")
-def speedtests_fan_out() -> dict[str, int]:
-    """The scheduled run (beat): fail runs lost long ago, then queue one run per target."""
-    abandoned = speed_runs_abandoned_fail(
-        older_than=dt.timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
-    )
+def speedtests_fan_out(scheduled: bool = False) -> dict[str, int]:
+    """The scheduled run (beat): one run per enabled target, once per slot."""
+    if scheduled and not scheduled_slot_claim("benchmarks.tasks.speedtests_fan_out"):
+        return {"queued": 0}
     run_ids = speedtests_enqueue(source=SampleSource.SCHEDULED)
-    return {"queued": len(run_ids), "abandoned": abandoned}
+    return {"queued": len(run_ids)}
+
+
+@shared_task(name="benchmarks.tasks.speed_runs_sweep")
+def speed_runs_sweep(scheduled: bool = False) -> int:
+    """Fail the runs whose worker died or whose task was lost (beat, every five minutes)."""
+    return speed_runs_abandoned_fail()
+
+
+@worker_ready.connect(weak=False, dispatch_uid="speed-sweep-at-start")
+def _sweep_at_start(**kwargs: object) -> None:
+    speed_runs_abandoned_fail()
 
 
 @shared_task(

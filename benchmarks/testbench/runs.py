@@ -187,3 +187,10 @@ def testbench_run_abandon_if_stale(*, run: TestbenchRun) -> bool:
     testbench_fail(run_id=run.pk, reason=_("abandoned: the run never finished"))
     run.refresh_from_db()
     return True
+
+
+def testbench_unsent_fail(*, run_id: int, reason: str) -> None:
+    """Fail a run that never reached a worker: nothing was sent, so it holds no budget."""
+    with transaction.atomic():
+        testbench_fail(run_id=run_id, reason=reason)
+        TestbenchResult.objects.filter(run_id=run_id).update(budget_usd=Decimal(0))

@@ -13,7 +13,7 @@ from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from .execute import testbench_execute
-from .runs import testbench_fail
+from .runs import testbench_fail, testbench_unsent_fail
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,19 @@ def _hand_over(run_id: int) -> None:
         threading.Thread(
             target=_run_in_thread, args=(run_id,), name=f"testbench-{run_id}", daemon=True
         ).start()
-    else:
+        return
+    try:
         run_testbench.delay(run_id)
+    except Exception as error:  # kombu's OperationalError and the like: the broker is away
+        testbench_unsent_fail(
+            run_id=run_id,
+            reason=_("the task queue was unavailable, so the run was never started"),
+        )
+        raise QueueUnavailable from error
+
+
+class QueueUnavailable(Exception):
+    """The broker did not take the run; it was failed, unsent and free of charge."""
 
 
 def _run_in_thread(run_id: int) -> None:

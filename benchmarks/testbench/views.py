@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tokonomix.core.downloads import csv_download
@@ -18,7 +19,7 @@ from .exports import CSV_COLUMNS, RunView, testbench_run_view
 from .forms import TestbenchForm
 from .limits import TestbenchRefused
 from .runs import testbench_run_abandon_if_stale, testbench_run_create
-from .tasks import testbench_dispatch
+from .tasks import QueueUnavailable, testbench_dispatch
 
 
 @login_required(login_url="accounts:login")
@@ -27,7 +28,7 @@ def testbench(request: HttpRequest) -> HttpResponse:
     """The form; a valid POST starts a run and redirects to its page."""
     choices = testbench_choices()
     form = TestbenchForm(request.POST or None, choices=choices)
-    refused = ""
+    refused = unavailable = ""
     if request.method == "POST" and form.is_valid():
         try:
             run = testbench_run_create(
@@ -41,17 +42,25 @@ def testbench(request: HttpRequest) -> HttpResponse:
         except TestbenchRefused as exc:
             refused = str(exc)
         else:
-            testbench_dispatch(run.pk)
-            return redirect("benchmarks:testbench_run", public_id=run.public_id)
+            try:
+                testbench_dispatch(run.pk)
+            except QueueUnavailable:
+                unavailable = _(
+                    "The live test cannot start right now: its task queue is not answering. "
+                    "Nothing was sent and nothing was charged; please try again in a few "
+                    "minutes."
+                )
+            else:
+                return redirect("benchmarks:testbench_run", public_id=run.public_id)
     # A refusal (hourly limit or daily budget) is "too many requests"; form errors are not.
-    status = 429 if refused else 200
+    status = 503 if unavailable else 429 if refused else 200
     return render(
         request,
         "benchmarks/testbench/form.html",
         {
             "form": form,
             "choices": choices,
-            "refused": refused,
+            "refused": refused or unavailable,
             "runs_per_hour": settings.TESTBENCH_RUNS_PER_HOUR,
         },
         status=status,

@@ -108,20 +108,29 @@ def test_a_run_whose_attempts_all_died_is_marked_failed(simulator: SimulatorServ
     assert not SpeedSummary.objects.filter(model=target.offering.model).exists()
 
 
-def test_runs_lost_long_ago_are_failed_by_the_sweep(simulator: SimulatorServer) -> None:
+def test_runs_lost_long_ago_are_failed_by_the_sweep(simulator: SimulatorServer, settings) -> None:
+    settings.CELERY_TASK_TIME_LIMIT, settings.CELERY_VISIBILITY_TIMEOUT = 600, 660
     target = speed_target(base_url=simulator.base_url)
-    old = speed_run_create_for_target(target=target, source="scheduled")
-    fresh = speed_run_create_for_target(target=target, source="scheduled")
-    SpeedTestRun.objects.filter(pk=old.pk).update(
-        status="running", created_at=timezone.now() - dt.timedelta(hours=3)
+    dead, alive, lost, waiting = (
+        speed_run_create_for_target(target=target, source="scheduled") for _ in range(4)
     )
+    now = timezone.now()
+    # Started 22 minutes ago: past a 10-minute attempt and the 11 minutes before a
+    # redelivery; started 20 minutes ago: another worker may still take it over.
+    SpeedTestRun.objects.filter(pk=dead.pk).update(
+        status="running", started_at=now - dt.timedelta(minutes=22)
+    )
+    SpeedTestRun.objects.filter(pk=alive.pk).update(
+        status="running", started_at=now - dt.timedelta(minutes=20)
+    )
+    SpeedTestRun.objects.filter(pk=lost.pk).update(created_at=now - dt.timedelta(hours=7))
 
-    assert speed_runs_abandoned_fail(older_than=dt.timedelta(hours=1)) == 1
+    assert speed_runs_abandoned_fail(now=now) == 2
 
-    old.refresh_from_db()
-    fresh.refresh_from_db()
-    assert old.status == "failed" and old.reason.startswith("abandoned")
-    assert fresh.status == "queued"
+    states = {r.pk: r for r in SpeedTestRun.objects.all()}
+    assert states[dead.pk].status == "failed" and "its worker stopped" in states[dead.pk].reason
+    assert states[lost.pk].status == "failed" and "never reached" in states[lost.pk].reason
+    assert (states[alive.pk].status, states[waiting.pk].status) == ("running", "queued")
 
 
 def test_a_simulator_endpoint_is_labelled_simulated_even_if_nobody_said_so(

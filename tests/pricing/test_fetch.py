@@ -29,6 +29,7 @@ def test_a_200_returns_the_body_its_sha256_and_etag(server):
         etag='"v1"',
         not_modified=False,
         status=200,
+        hops=(server.url("/feed"),),
     )
 
 
@@ -220,7 +221,14 @@ def test_an_etag_is_sent_as_if_none_match_and_a_304_means_not_modified(server):
     assert "If-None-Match" not in server.seen_headers[0]
 
     second = fetch_feed(server.url("/feed"), etag=first.etag)
-    assert second == FetchResult(body=None, sha256=None, etag='"v1"', not_modified=True, status=304)
+    assert second == FetchResult(
+        body=None,
+        sha256=None,
+        etag='"v1"',
+        not_modified=True,
+        status=304,
+        hops=(server.url("/feed"),),
+    )
     assert server.seen_headers[1]["If-None-Match"] == '"v1"'
 
 
@@ -229,3 +237,88 @@ def test_an_invalid_url_is_a_fetch_error():
         fetch_feed("ftp://example.invalid/feed.json")
     with pytest.raises(FetchError):
         fetch_feed("http://")
+
+
+# --- where the fetcher may be sent ----------------------------------------------------
+
+
+def redirect_to(location: str):
+    return lambda h, n: reply(h, 302, b"", {"Location": location})
+
+
+def test_a_redirect_to_another_port_of_this_machine_is_not_followed(server):
+    """The attack: the feed's server sends the sync to another service on the same machine
+    (the site's own API, an admin port), over plain HTTP."""
+    server.routes["/feed"] = redirect_to("http://127.0.0.1:8000/api/v1/models")
+
+    with pytest.raises(FetchError, match=r"not following the redirect.*not https"):
+        fetch_feed(server.url("/feed"))
+
+
+def test_a_redirect_to_a_host_the_source_does_not_name_is_not_followed(server):
+    server.routes["/feed"] = redirect_to("https://evil.example/prices.json")
+
+    with pytest.raises(FetchError, match="leaves the source's hosts"):
+        fetch_feed(server.url("/feed"), redirect_hosts=frozenset({"feeds.example"}))
+
+
+def test_a_redirect_to_an_allowed_name_that_resolves_privately_is_not_followed(server):
+    server.routes["/feed"] = redirect_to("https://feeds.example/prices.json")
+
+    with pytest.raises(FetchError, match=r"non-public address \(10\.0\.0\.5\)"):
+        fetch_feed(
+            server.url("/feed"),
+            redirect_hosts=frozenset({"feeds.example"}),
+            resolve=lambda host, port: ["10.0.0.5"],
+        )
+
+
+def test_an_allowed_https_redirect_is_followed_and_every_hop_recorded():
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "origin.example":
+            return httpx.Response(301, headers={"Location": "https://cdn.example/v2/map.json"})
+        return httpx.Response(200, stream=httpx.ByteStream(BODY))
+
+    result = fetch_feed(
+        "https://origin.example/map.json",
+        redirect_hosts=frozenset({"cdn.example"}),
+        resolve=lambda host, port: ["93.184.216.34"],
+        transport=httpx.MockTransport(answer),
+    )
+
+    assert result.body == BODY
+    assert result.hops == ("https://origin.example/map.json", "https://cdn.example/v2/map.json")
+
+
+def test_a_gzip_bomb_stops_at_the_cap_without_filling_memory(server):
+    """The attack: 100 MB of zeros compressed to about 100 KB; the limit counts what it
+    decompresses to, and never more than about one cap is held."""
+    import gzip
+
+    bomb = gzip.compress(bytes(100 * 1024 * 1024), 9)
+    server.routes["/feed"] = lambda h, n: reply(h, 200, bomb, {"Content-Encoding": "gzip"})
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="larger than the 1,048,576-byte limit"):
+            fetch_feed(server.url("/feed"), max_bytes=1024 * 1024)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert len(bomb) < 1024 * 1024
+    assert peak < 8 * 1024 * 1024
+
+
+def test_a_gzip_feed_within_the_cap_decodes_to_the_same_body(server):
+    import gzip
+
+    server.routes["/feed"] = lambda h, n: reply(
+        h, 200, gzip.compress(BODY), {"Content-Encoding": "gzip"}
+    )
+
+    result = fetch_feed(server.url("/feed"))
+
+    assert result.body == BODY and result.sha256 == hashlib.sha256(BODY).hexdigest()

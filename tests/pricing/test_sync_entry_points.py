@@ -91,6 +91,25 @@ def test_a_server_error_twice_is_recorded_as_a_failed_run(server):
     assert run.location.endswith("/down.json")
 
 
+def test_a_redirect_elsewhere_on_this_machine_is_refused_and_every_hop_recorded(server):
+    """The attack: the feed's server redirects the sync to another port of the machine the
+    site runs on (here: the same local server, a path standing for another service)."""
+    body = json.dumps(feed()).encode()
+    server.routes["/moved.json"] = lambda handler, hit: reply(
+        handler, 302, b"", {"Location": server.url("/prices.json")}
+    )
+    server.routes["/prices.json"] = lambda handler, hit: reply(handler, 200, body)
+
+    with pytest.raises(CommandError, match="not following the redirect"):
+        call_command("sync_prices", "--url", server.url("/moved.json"), verbosity=0)
+
+    run = SyncRun.objects.get()
+    assert run.outcome == SyncRun.Outcome.REFUSED
+    assert run.hops == [server.url("/moved.json")]
+    assert server.hits["/prices.json"] == 0
+    assert not PricePoint.objects.exists()
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_the_weekly_task_syncs_through_a_real_worker(celery_worker_process, server, settings):

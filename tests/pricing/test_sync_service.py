@@ -253,3 +253,26 @@ def test_an_editor_alias_overrides_the_mapping(tmp_path):
     sync(tmp_path, feed())
 
     assert Offering.objects.get(source_key="model-7").model == target
+
+
+def test_a_sync_run_whose_worker_died_is_failed_by_the_sweep(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pricing.models import SyncRun
+    from pricing.services import sync_runs_abandoned_fail
+
+    settings.CELERY_TASK_TIME_LIMIT, settings.CELERY_VISIBILITY_TIMEOUT = 600, 660
+    now = timezone.now()
+    dead = SyncRun.objects.create(source="litellm", location="x", as_of=now.date())
+    alive = SyncRun.objects.create(source="litellm", location="x", as_of=now.date())
+    SyncRun.objects.filter(pk=dead.pk).update(started_at=now - dt.timedelta(minutes=22))
+
+    assert sync_runs_abandoned_fail(now=now) == 1
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.outcome == "failed" and dead.reason.startswith("abandoned")
+    assert alive.outcome == "running"
+    assert sync_runs_abandoned_fail(now=now) == 0

@@ -1,3 +1,4 @@
+import pytest
 from django.db import OperationalError, connection
 
 
@@ -22,14 +23,17 @@ def test_readyz_answers_200_when_the_database_answers(client, db):
     assert response.json()["checks"]["database"] == "ok"
 
 
-def test_readyz_answers_503_naming_redis_when_redis_is_down(client, db, settings):
+def test_readyz_says_degraded_but_ready_when_only_redis_is_down(client, db, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
     response = client.get("/readyz")
 
-    assert response.status_code == 503
+    # Pages and the API still answer without Redis: the node stays in rotation.
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["down"] == ["redis"]
     assert response.json()["checks"]["redis"].startswith("down")
+    assert response.json()["workers"] is None and response.json()["beat"] is None
 
 
 def test_readyz_answers_503_naming_the_database_when_it_is_down(client, db, monkeypatch):
@@ -42,3 +46,24 @@ def test_readyz_answers_503_naming_the_database_when_it_is_down(client, db, monk
 
     assert response.status_code == 503
     assert response.json()["down"] == ["database"]
+
+
+@pytest.mark.services
+def test_readyz_reports_workers_and_beat_from_their_heartbeats(client, db, redis_url):
+    import time
+
+    from tokonomix.core.heartbeat import HASH, _redis
+
+    redis = _redis()
+    redis.delete(HASH)
+    redis.hset(HASH, "worker:w1@box", f"{time.time():.3f}")
+    redis.hset(HASH, "worker:w2@gone", f"{time.time() - 600:.3f}")  # stopped long ago
+
+    body = client.get("/readyz").json()
+
+    assert body["status"] == "ok"
+    assert body["workers"] == {"alive": 1, "names": ["w1@box"]}
+    assert body["beat"] == {"alive": False}
+    redis.hset(HASH, "beat:host", f"{time.time():.3f}")
+    assert client.get("/readyz").json()["beat"] == {"alive": True}
+    redis.delete(HASH)

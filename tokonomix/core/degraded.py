@@ -35,6 +35,29 @@ def degraded(kind: str, why: str) -> None:
         logger.warning("degraded %s: %s (%d times in this process)", kind, why, count)
 
 
+class Breaker:
+    """After a failure, callers skip the service for `cooldown_s` seconds in this process,
+    so an outage costs one failed call every few seconds rather than one per request."""
+
+    def __init__(self, cooldown_s: float = 5.0) -> None:
+        self.cooldown_s = cooldown_s
+        self._open_until = 0.0
+
+    @property
+    def open(self) -> bool:
+        return time.monotonic() < self._open_until
+
+    def trip(self) -> None:
+        self._open_until = time.monotonic() + self.cooldown_s
+
+    def reset(self) -> None:
+        self._open_until = 0.0
+
+
+# The shared cache's Redis: the page cache and the rate limits stand aside together.
+redis_breaker = Breaker()
+
+
 def degraded_counts() -> dict[str, int]:
     """Fallbacks so far in this process, by kind."""
     with _lock:

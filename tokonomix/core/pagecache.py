@@ -37,6 +37,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from .degraded import degraded, redis_breaker
+
 VERSION_KEY = "pagecache:version"
 # The version outlives any page, so a page never survives its version's eviction.
 VERSION_TIMEOUT = None
@@ -63,7 +65,17 @@ def pages_invalidate() -> None:
 
 def _new_version() -> str:
     version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, timeout=VERSION_TIMEOUT)
+    # This process's own copies go whatever happens below.
+    _process_pages.clear()
+    try:
+        cache.set(VERSION_KEY, version, timeout=VERSION_TIMEOUT)
+    except Exception as error:  # the shared cache is away: the change itself must not fail
+        redis_breaker.trip()
+        degraded(
+            "pagecache",
+            f"could not drop cached pages ({type(error).__name__}); other processes may "
+            f"serve them until they expire (PAGE_CACHE_SECONDS)",
+        )
     return version
 
 
@@ -123,6 +135,10 @@ class _ProcessPages:
             self._pages.move_to_end(key)
             return kept[1]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
     def put(self, key: str, page: Page) -> None:
         with self._lock:
             self._pages[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, page)
@@ -151,13 +167,20 @@ def cache_page_for_readers(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
+        if redis_breaker.open:
+            return _uncached(view(request, *args, **kwargs))
         key = page_key(request)
-        kept = _process_pages.get(key)
-        if kept is not None and kept[0] == _version():
-            return _from_cache(kept)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or _version()
-        stored = found.get(key)
+        try:
+            kept = _process_pages.get(key)
+            if kept is not None and kept[0] == _version():
+                return _from_cache(kept)
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY) or _version()
+            stored = found.get(key)
+        except Exception as error:  # the shared cache is away: serve the page fresh
+            redis_breaker.trip()
+            degraded("pagecache", f"the shared cache did not answer ({type(error).__name__})")
+            return _uncached(view(request, *args, **kwargs))
         if stored is not None and stored[0] == version:
             _process_pages.put(key, stored)
             return _from_cache(stored)
@@ -169,12 +192,22 @@ def cache_page_for_readers(view: View) -> View:
             # Stored under the version read before rendering: a change made meanwhile
             # has replaced it, so this page is never served as current.
             page = (version, response.content, headers)
-            cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception as error:
+                redis_breaker.trip()
+                degraded("pagecache", f"could not store a page ({type(error).__name__})")
+                return _uncached(response)
             _process_pages.put(key, page)
             response[CACHE_HEADER] = "miss"
         return response
 
     return wrapper
+
+
+def _uncached(response: HttpResponse) -> HttpResponse:
+    response[CACHE_HEADER] = "unavailable"
+    return response
 
 
 # Editors' and the admin's saves change pages too. Domain flows call pages_invalidate()

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
-from .degraded import degraded
+from .degraded import degraded, redis_breaker
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -171,12 +171,15 @@ class RateLimiter:
     def hit(self, limits: Iterable[Limit]) -> Allowance:
         chosen = tuple(limits)
         now = self.clock()
-        client = self._redis()
+        client = None if redis_breaker.open else self._redis()
         if client is not None:
             try:
                 return self._hit_redis(client, chosen, now)
             except Exception as error:  # redis-py's errors, whichever the outage raises
+                redis_breaker.trip()
                 degraded("ratelimit", f"Redis did not answer ({type(error).__name__})")
+        elif settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
+            degraded("ratelimit", "Redis is resting after a failure; counting in process")
         return self.in_process.hit(chosen, now)
 
     def _redis(self) -> object | None:

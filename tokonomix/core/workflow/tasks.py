@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.apps import apps
 
+from ..schedule import scheduled_slot_claim
 from .models import Reviewable, reviewables_publish_due
 
 
@@ -10,6 +11,8 @@ def reviewable_models() -> list[type[Reviewable]]:
 
 
 @shared_task(name="tokonomix.core.workflow.tasks.publish_due")
-def publish_due() -> int:
+def publish_due(scheduled: bool = False) -> int:
     """Carry out scheduled publishing (beat, every five minutes)."""
+    if scheduled and not scheduled_slot_claim("tokonomix.core.workflow.tasks.publish_due"):
+        return 0
     return reviewables_publish_due(models_with_workflow=reviewable_models())
