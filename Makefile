@@ -17,7 +17,7 @@ RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 # collectstatic only needs some key; it never signs anything.
 STATIC_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-collectstatic-only-key}
 
-.PHONY: help env venv run test lint bench lock clean
+.PHONY: help env venv run test lint bench audit lock clean
 
 help:
 	@echo "make run    serve the site with demo data at http://127.0.0.1:8000/"
@@ -25,6 +25,7 @@ help:
 	@echo "make test   run the whole test suite"
 	@echo "make lint   the import layers (import-linter), ruff, mypy (django-stubs), djlint"
 	@echo "make bench  print the performance figures"
+	@echo "make audit  check the locked dependencies for known vulnerabilities"
 	@echo "make lock   re-lock dependencies after editing pyproject.toml (needs uv)"
 
 $(INSTALLED): requirements.lock
@@ -72,6 +73,10 @@ bench: venv staticfiles/staticfiles.json
 	@failed=""; for script in tests/bench/bench_*.py; do echo "== $$script"; \
 		$(PY) $$script || failed="$$failed $$script"; done; \
 	if [ -n "$$failed" ]; then echo "Missed a target:$$failed"; exit 1; fi
+
+# Exit 0: audited, none known; 1: vulnerabilities; 2: could not audit (no database answered).
+audit: venv
+	$(PY) tests/tools/audit_dependencies.py
 
 lock:
 	uv lock

@@ -34,18 +34,27 @@ def redis_url() -> str:
     return settings.REDIS_URL
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(
-    redis_url: str, django_db_setup: None
-) -> Iterator[subprocess.Popen[bytes]]:
-    """A real Celery worker on the Redis broker, using the test database."""
+def celery_env(**extra: str) -> dict[str, str]:
+    """The environment for a Celery process of the tests: the test database, the broker."""
     env = dict(os.environ)
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("postgresql"):
         env["DATABASE_URL"] = (
             f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
         )
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{database['NAME']}"
     env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    redis_url: str, django_db_setup: None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker on the Redis broker, using the test database."""
+    env = celery_env()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -95,9 +104,18 @@ def _fast_password_hashing(settings) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """Each test starts with empty in-process rate-limit windows and the real clock."""
+    from tokonomix.core.degraded import redis_breaker
     from tokonomix.core.ratelimit import limiter
 
     limiter.in_process.clear()
+    redis_breaker.reset()
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        for key in client.scan_iter(f"{prefix}:ratelimit:*"):
+            client.delete(key)
     clock = limiter.clock
     yield
     limiter.clock = clock

@@ -246,6 +246,10 @@ if CELERY_TASK_TIME_LIMIT < 2 or CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_L
     )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Workers look for such tasks this often (kombu's default, 10 s x every 10th look,
+    # would add well over a minute to the timeout).
+    "unacked_restore_interval": max(1, min(30, CELERY_VISIBILITY_TIMEOUT // 2)),
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
@@ -269,7 +273,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
     CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
     CELERY_REDBEAT_REDIS_URL = REDIS_URL
-    CELERY_REDBEAT_KEY_PREFIX = "tokonomix:redbeat:"
+    CELERY_REDBEAT_KEY_PREFIX: str = env.str(
+        "CELERY_REDBEAT_KEY_PREFIX", default="tokonomix:redbeat:"
+    )
     CELERY_BEAT_MAX_LOOP_INTERVAL = 15
     CELERY_REDBEAT_LOCK_TIMEOUT = 90
 

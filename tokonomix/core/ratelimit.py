@@ -159,6 +159,11 @@ def _refused(limit: Limit, count: int, retry_s: float) -> Allowance:
     return Allowance(False, count, limit.limit, max(1, math.ceil(retry_s)), refused_by=limit)
 
 
+def _on_redis() -> bool:
+    """Whether the shared cache is django-redis (else there is no Redis to count in)."""
+    return str(settings.CACHES["default"]["BACKEND"]).startswith("django_redis.")
+
+
 class RateLimiter:
     """Sliding-window limits in the shared cache's Redis, or in process without it.
     `clock` (seconds, like time.time) is an attribute so tests can move time."""
@@ -178,13 +183,12 @@ class RateLimiter:
             except Exception as error:  # redis-py's errors, whichever the outage raises
                 redis_breaker.trip()
                 degraded("ratelimit", f"Redis did not answer ({type(error).__name__})")
-        elif settings.CACHES["default"]["BACKEND"].startswith("django_redis."):
+        elif _on_redis():
             degraded("ratelimit", "Redis is resting after a failure; counting in process")
         return self.in_process.hit(chosen, now)
 
     def _redis(self) -> object | None:
-        backend = settings.CACHES["default"]["BACKEND"]
-        if not backend.startswith("django_redis."):
+        if not _on_redis():
             return None
         return caches["default"].client.get_client(write=True)  # type: ignore[attr-defined]
 
