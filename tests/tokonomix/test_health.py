@@ -67,3 +67,59 @@ def test_readyz_reports_workers_and_beat_from_their_heartbeats(client, db, redis
     redis.hset(HASH, "beat:host", f"{time.time():.3f}")
     assert client.get("/readyz").json()["beat"] == {"alive": True}
     redis.delete(HASH)
+
+
+def test_the_gunicorn_config_serves_the_probes_on_a_port_of_their_own(tmp_path):
+    """docker/gunicorn.conf.py binds the site and the probes apart, so a load balancer's
+    /readyz never waits in the queue of page requests (timed in make bench)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return int(sock.getsockname()[1])
+
+    root = Path(__file__).resolve().parents[2]
+    site, probes = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PORT": str(site),
+        "PROBE_PORT": str(probes),
+        "WEB_CONCURRENCY": "1",
+        "DJANGO_SECRET_KEY": "probe-test-" + "k" * 40,
+        "DJANGO_READ_DOT_ENV": "false",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+    }
+    env.pop("REDIS_URL", None)
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    web = subprocess.Popen(
+        [str(gunicorn), "tokonomix.wsgi:application", "-c", "docker/gunicorn.conf.py"],
+        cwd=root,
+        env=env,
+        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        answers = {}
+        deadline = time.monotonic() + 30
+        for port in (site, probes):
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
+                        answers[port] = response.read()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "gunicorn did not answer"
+                    time.sleep(0.1)
+    finally:
+        web.terminate()
+        web.wait(timeout=15)
+
+    assert answers == {site: b"ok", probes: b"ok"}
