@@ -20,7 +20,8 @@ import re
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
@@ -35,7 +36,7 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
 MEDIA_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 
 
-def media_headers(response: HttpResponse, path: str) -> HttpResponse:
+def media_headers(response: HttpResponseBase, path: str) -> HttpResponseBase:
     """The headers every user-media answer carries (see the module's docstring)."""
     name = PurePosixPath(path).name
     # Quotes and control characters never reach the header: the name is ours (a uuid) for
@@ -55,6 +56,6 @@ def media_headers(response: HttpResponse, path: str) -> HttpResponse:
 
 
 @require_safe
-def serve_user_media(request: HttpRequest, path: str) -> HttpResponse:
+def serve_user_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """A file under MEDIA_ROOT (404 for anything outside it), with the headers above."""
-    return media_headers(serve(request, path, document_root=settings.MEDIA_ROOT), path)
+    return media_headers(serve(request, path, document_root=str(settings.MEDIA_ROOT)), path)

@@ -107,7 +107,12 @@ class RasterImageField(forms.FileField):
     """A file input that accepts a raster image and hands on its re-encoded copy."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/avif"}))
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(
+                attrs={"accept": "image/png,image/jpeg,image/webp,image/avif"}
+            ),
+        )
         kwargs.setdefault(
             "help_text",
             _("PNG, JPEG, WebP or AVIF, at most 5 MB; stored re-encoded, without metadata."),

@@ -97,7 +97,7 @@ class ReviewableAdmin(admin.ModelAdmin):
         return format_html(
             '{} {} · <a href="{}">{}</a>',
             _("Published revision reviewed by"),
-            f"{approval.reviewer.get_username()}, {approval.approved_at:%Y-%m-%d}",
+            f"{approval.reviewer_name}, {approval.approved_at:%Y-%m-%d}",
             trail,
             _("Revisions and audit trail"),
         )
@@ -226,7 +226,7 @@ class ReviewableAdmin(admin.ModelAdmin):
                 "original": obj,
                 "title": _("Revisions of %(item)s") % {"item": obj},
                 "revisions": revisions,
-                "audit": obj.audit_trail().select_related("by"),
+                "audit": obj.audit_trail(),
                 "diff": diff,
                 "selected": (older, newer),
                 "status": Status,
@@ -249,10 +249,18 @@ def revision_diff(older: Revision, newer: Revision) -> list[tuple[str, str]]:
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail: readable by staff, changeable by nobody."""
 
-    list_display = ["at", "content_type", "object_id", "action", "from_status", "to_status", "by"]
+    list_display = [
+        "at",
+        "content_type",
+        "object_id",
+        "action",
+        "from_status",
+        "to_status",
+        "by_username",
+    ]
     list_filter = ["action", "content_type"]
-    list_select_related = ["by", "content_type"]
-    search_fields = ["comment", "by__username"]
+    list_select_related = ["content_type"]
+    search_fields = ["comment", "by_username"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

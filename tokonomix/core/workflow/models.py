@@ -164,6 +164,8 @@ class Approval(InsertOnly):
     class Meta:
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
+        # `_base_manager` refuses changes too (related lookups only read through it).
+        base_manager_name = "objects"
         constraints = [
             # Four eyes, in the database too: nobody approves what they saved...
             models.CheckConstraint(
@@ -206,6 +208,7 @@ class AuditEntry(InsertOnly):
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_content")]
 
     def __str__(self) -> str:

@@ -33,7 +33,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='approval',
-            options={'verbose_name': 'approval', 'verbose_name_plural': 'approvals'},
+            options={'base_manager_name': 'objects', 'verbose_name': 'approval', 'verbose_name_plural': 'approvals'},
+        ),
+        migrations.AlterModelOptions(
+            name='auditentry',
+            options={'base_manager_name': 'objects', 'ordering': ['-at', '-pk'], 'verbose_name': 'audit entry', 'verbose_name_plural': 'audit trail'},
         ),
         migrations.AddField(
             model_name='approval',
