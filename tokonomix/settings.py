@@ -325,8 +325,9 @@ AUTHENTICATION_BACKENDS = [
 # django-axes: this many failed sign-ins (site or admin) from one address for one username
 # lock that pair out for DJANGO_LOGIN_LOCKOUT_MINUTES. Addresses as the rate limits read them.
 AXES_FAILURE_LIMIT: int = _parsed("DJANGO_LOGIN_FAILURE_LIMIT", env.int, 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=_parsed("DJANGO_LOGIN_LOCKOUT_MINUTES", env.int, 60))
-if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= dt.timedelta(0):
+_lockout_minutes: int = _parsed("DJANGO_LOGIN_LOCKOUT_MINUTES", env.int, 60)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_lockout_minutes)
+if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 1:
     raise ImproperlyConfigured(
         "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be at least 1"
     )
@@ -344,8 +345,34 @@ STAFF_TWO_FACTOR = _strict_bool("DJANGO_STAFF_TWO_FACTOR", default=not DEBUG)
 OTP_TOTP_ISSUER = "Tokonomix"
 # Who hears of changes to the Editors and Reviewers groups (and Django's error mails).
 ADMINS: list[str] = _parsed("DJANGO_ADMINS", env.list, [])
-EMAIL_CONFIG = _parsed("DJANGO_EMAIL_URL", env.email_url, {})
-vars().update(EMAIL_CONFIG)
+
+
+def _mailer(name: str) -> dict[str, Any]:
+    """An email URL (smtp+tls://user:password@host:587, consolemail://) as Django's mailer;
+    unset, an SMTP server on localhost:25, as Django has always assumed."""
+    raw = env.str(name, default="")
+    if not raw:
+        return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+    try:
+        config = environ.Env.email_url_config(raw)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"{name} has an invalid value: {exc}") from exc
+    options = {
+        "host": config.get("EMAIL_HOST"),
+        "port": config.get("EMAIL_PORT"),
+        "username": config.get("EMAIL_HOST_USER"),
+        "password": config.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": config.get("EMAIL_USE_TLS"),
+        "use_ssl": config.get("EMAIL_USE_SSL"),
+    }
+    backend = config["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend}
+    return {"BACKEND": backend, "OPTIONS": {k: v for k, v in options.items() if v}}
+
+
+MAILERS = {"default": _mailer("DJANGO_EMAIL_URL")}
+SERVER_EMAIL: str = env.str("DJANGO_SERVER_EMAIL", default="tokonomix@localhost")
 
 # --- Internationalisation -----------------------------------------------------------
 
@@ -387,7 +414,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # One line per HTTP request of the SDKs would drown the speed-test logs.
-    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "openai")},
+    # (axes: a line per failed sign-in at INFO; its lockouts are warnings.)
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "openai", "axes")
+    },
 }
 
 # --- Site ----------------------------------------------------------------------------

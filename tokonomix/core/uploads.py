@@ -66,31 +66,24 @@ def raster_image_reencoded(upload: UploadedFile) -> ContentFile[bytes]:
     upload.seek(0)
     if _looks_like_svg(head) or str(upload.name).lower().endswith((".svg", ".svgz")):
         raise ValidationError(SVG_REFUSED, code="svg")
+    too_many_pixels = ValidationError(
+        _("The image has more than %(limit)d million pixels.") % {"limit": MAX_PIXELS // 1_000_000},
+        code="pixels",
+    )
     try:
         with warnings.catch_warnings():
             # A decompression bomb is refused, not merely warned about.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload, formats=list(RASTER_FORMATS)) as image:
                 if image.width * image.height > MAX_PIXELS:
-                    raise ValidationError(
-                        _("The image has more than %(limit)d million pixels.")
-                        % {"limit": MAX_PIXELS // 1_000_000},
-                        code="pixels",
-                    )
+                    raise too_many_pixels
                 source_format = str(image.format)
                 image.seek(0)  # the first frame of an animation
                 image.load()  # decode every pixel: a truncated or forged file fails here
                 pixels = image.copy()
-    except ValidationError:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_many_pixels from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise ValidationError(ACCEPTED, code="format") from error
     if source_format == "JPEG" and pixels.mode not in ("RGB", "L", "CMYK"):
         pixels = pixels.convert("RGB")

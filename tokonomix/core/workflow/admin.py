@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Reviewable, Revision, Status
+from .roles import acting_as
 
 
 class CommentForm(forms.Form):
@@ -271,3 +274,16 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AuditedUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    """Django's user admin; group changes made here are recorded as made by the signed-in
+    superuser (tokonomix/core/workflow/roles.py writes the entry)."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        with acting_as(request.user):
+            super().save_related(request, form, formsets, change)
