@@ -90,7 +90,7 @@ def test_no_inline_script_runs_and_inline_json_carries_the_nonce(client, site, u
         if v.startswith("'nonce-")
     ]
 
-    for tag, body in re.findall(r"(<script\b[^>]*>)(.*?)</script>", html, re.S):
+    for tag, _body in re.findall(r"(<script\b[^>]*>)(.*?)</script>", html, re.S):
         if "src=" in tag:
             assert 'src="/static/' in tag, tag  # the site's own files only
             continue

@@ -25,7 +25,8 @@ def staff_two_factor(app_configs: Any, **kwargs: Any) -> list[Warning]:
 @register(Tags.security, deploy=True)
 def scripts_stay_strict(app_configs: Any, **kwargs: Any) -> list[Warning]:
     """No page may run inline or evaluated script (SECURE_CSP)."""
-    scripts = settings.SECURE_CSP.get("script-src", settings.SECURE_CSP.get("default-src", []))
+    policy: dict[str, Any] = settings.SECURE_CSP
+    scripts = policy.get("script-src", policy.get("default-src", []))
     loose = [value for value in scripts if value in ("'unsafe-inline'", "'unsafe-eval'", "*")]
     if not loose:
         return []

@@ -55,12 +55,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
-    "SITE_ID_PREFIX",
     "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
     "LINK_REL",
     "MAX_BRACKETS_PER_BLOCK",
     "RENDERER_VERSION",
+    "SITE_ID_PREFIX",
     "RenderedMarkdown",
     "TocEntry",
     "markdown_html",

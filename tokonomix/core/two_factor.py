@@ -42,6 +42,11 @@ def two_factor_required() -> bool:
     return bool(settings.STAFF_TWO_FACTOR)
 
 
+def verified(user: Any) -> bool:
+    """Whether this session gave a code (django-otp's middleware adds `is_verified`)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Code from your authenticator app"),
@@ -75,13 +80,11 @@ class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
             return False
-        return not two_factor_required() or bool(request.user.is_verified())  # type: ignore[union-attr]
+        return not two_factor_required() or verified(request.user)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         user = request.user
-        if (
-            two_factor_required() and user.is_active and user.is_staff and not user.is_verified()  # type: ignore[union-attr]
-        ):
+        if two_factor_required() and user.is_active and user.is_staff and not verified(user):
             # The password is known already: on to the code.
             target = reverse("admin:two_factor", current_app=self.name)
             next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
