@@ -9,15 +9,22 @@ Both read the client address the way the API's rate limits do.
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 from .ratelimit import client_address, rate_limit_hit
 
 
-def axes_client_address(request: HttpRequest) -> str:
-    """django-axes' AXES_CLIENT_IP_CALLABLE: the address the rate limits count."""
-    return client_address(request)
+def axes_client_address(request: HttpRequest) -> str | None:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the address the rate limits count, or None when
+    there is no valid one (axes stores it in an IP column, which PostgreSQL checks)."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def signin_attempt_allowed(request: HttpRequest) -> bool:
