@@ -251,17 +251,20 @@ def test_the_database_refuses_an_approval_by_its_submitter(sync_draft):
 def test_one_account_holds_both_groups_but_never_both_roles_on_one_item(models, reviewer):
     o4, _other = models
     both = factories.group_user("Editors", "Reviewers")
-    mine = Verdict.objects.create(model=o4, date=dt.date(2026, 1, 6), headline="Mine")
-    mine.record_revision(by=both)
-    mine.submit(by=both)
-    with pytest.raises(PermissionDenied):
-        mine.approve(by=both)
-    mine.approve(by=reviewer)
-    mine.publish(by=reviewer)
-
-    # On someone else's item the same account reviews.
-    theirs = Verdict.objects.create(model=o4, date=dt.date(2026, 1, 7), headline="Theirs")
     editor = factories.editor()
+    # Submitting a colleague's draft makes `both` its editor: another reviewer signs it off.
+    taken_over = Verdict.objects.create(model=o4, date=dt.date(2026, 1, 6), headline="Taken over")
+    taken_over.record_revision(by=editor)
+    taken_over.submit(by=both)
+    with pytest.raises(PermissionDenied, match="You submitted this"):
+        taken_over.approve(by=both)
+    taken_over.approve(by=reviewer)
+    with pytest.raises(PermissionDenied, match="another reviewer must publish"):
+        taken_over.publish(by=both)
+    taken_over.publish(by=reviewer)
+
+    # On an item someone else wrote and submitted, the same account is its reviewer.
+    theirs = Verdict.objects.create(model=o4, date=dt.date(2026, 1, 7), headline="Theirs")
     theirs.record_revision(by=editor)
     theirs.submit(by=editor)
     theirs.approve(by=both)

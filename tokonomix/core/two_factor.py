@@ -120,9 +120,10 @@ class StaffAdminSite(admin.AdminSite):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         enrolling = device is None
         if enrolling:
-            device, _created = TOTPDevice.objects.get_or_create(
-                user=user, confirmed=False, defaults={"name": DEVICE_NAME}
-            )
+            # The secret shown stays the same until it is confirmed (a reload shows it again).
+            device = TOTPDevice.objects.filter(
+                user=user, confirmed=False
+            ).first() or TOTPDevice.objects.create(user=user, confirmed=False, name=DEVICE_NAME)
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             if device.verify_token(form.cleaned_data["token"]):
