@@ -49,7 +49,16 @@ def one_of_each() -> dict[type[django_models.Model], django_models.Model]:
     )
     recorded_run(offering.model, [{"started_at": timezone.now(), "latency_ms": 900.0}])
     SpeedTestRun.objects.update(target=speed_target)
+    # django-axes' records of sign-ins, and a staff member's authenticator app.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "someone"}
+    AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt)
+    AccessLog.objects.create(**attempt)
     editor = factories.group_user("Editors")
+    TOTPDevice.objects.create(user=editor, name="authenticator app")
     for content in (
         Verdict(model=offering.model, date=run.as_of, headline="A verdict"),
         EvaluationScore(

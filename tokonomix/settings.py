@@ -5,6 +5,7 @@ code path. Required production values have no default, and a malformed value
 stops start-up with ImproperlyConfigured naming the variable.
 """
 
+import datetime as dt
 import ipaddress
 import os
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,7 @@ from typing import Any
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -99,7 +101,8 @@ for _origin in CSRF_TRUSTED_ORIGINS:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the site's own AdminSite: a second factor for staff.
+    "tokonomix.core.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,6 +111,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",  # Django's widget templates, for the project's template engine
     "ninja",  # the API docs page serves Swagger UI from our static files, not a CDN
+    "axes",  # lockout after repeated failed sign-ins
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # staff's second factor
     # From the bottom layer up (DESIGN: core <- catalogue <- pricing <- benchmarks <-
     # editorial <- site); `make lint` holds the imports to this order.
     "tokonomix.core",
@@ -121,14 +127,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "tokonomix.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Widgets render with the project's templates (and Django's, through django.forms).
@@ -159,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.media",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -329,6 +341,7 @@ SESSION_COOKIE_SECURE = _strict_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
 # 10.0.0.0/8); a request from anywhere else is its own client (tokonomix.core.ratelimit).
@@ -346,13 +359,95 @@ if env.str("DJANGO_NUM_PROXIES", default="") not in {"", "0"}:
         "List the proxies' addresses or networks in DJANGO_TRUSTED_PROXIES instead."
     )
 
+# Every page: scripts only from the site's files (inline JSON carries the request's nonce);
+# no inline or evaluated script anywhere. Styles may be inline: plotly.js and the admin set
+# style attributes, and a style cannot run script.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features no page uses, switched off (tokonomix.core.headers).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# --- Accounts --------------------------------------------------------------------------
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: this many failed sign-ins (site or admin) from one address for one username
+# lock that pair out for DJANGO_LOGIN_LOCKOUT_MINUTES. Addresses as the rate limits read them.
+AXES_FAILURE_LIMIT: int = _parsed("DJANGO_LOGIN_FAILURE_LIMIT", env.int, 5)
+_lockout_minutes: int = _parsed("DJANGO_LOGIN_LOCKOUT_MINUTES", env.int, 60)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_lockout_minutes)
+if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 1:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be at least 1"
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tokonomix.core.signin.axes_client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no banner at every start; lockouts are still logged
+# Sign-in attempts (site and admin) one address may make per hour, whatever the usernames.
+SIGNIN_ATTEMPTS_PER_HOUR: int = _parsed("DJANGO_SIGNIN_ATTEMPTS_PER_HOUR", env.int, 30)
+if SIGNIN_ATTEMPTS_PER_HOUR < 1:
+    raise ImproperlyConfigured("DJANGO_SIGNIN_ATTEMPTS_PER_HOUR must be at least 1")
+# Staff need a TOTP code (django-otp) to use the admin; off only for development.
+STAFF_TWO_FACTOR = _strict_bool("DJANGO_STAFF_TWO_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = "Tokonomix"
+# Who hears of changes to the Editors and Reviewers groups (and Django's error mails).
+ADMINS: list[str] = _parsed("DJANGO_ADMINS", env.list, [])
+
+
+def _mailer(name: str) -> dict[str, Any]:
+    """An email URL (smtp+tls://user:password@host:587, consolemail://) as Django's mailer;
+    unset, an SMTP server on localhost:25, as Django has always assumed."""
+    raw = env.str(name, default="")
+    if not raw:
+        return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+    try:
+        config = environ.Env.email_url_config(raw)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"{name} has an invalid value: {exc}") from exc
+    options = {
+        "host": config.get("EMAIL_HOST"),
+        "port": config.get("EMAIL_PORT"),
+        "username": config.get("EMAIL_HOST_USER"),
+        "password": config.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": config.get("EMAIL_USE_TLS"),
+        "use_ssl": config.get("EMAIL_USE_SSL"),
+    }
+    backend = config["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend}
+    return {"BACKEND": backend, "OPTIONS": {k: v for k, v in options.items() if v}}
+
+
+MAILERS = {"default": _mailer("DJANGO_EMAIL_URL")}
+SERVER_EMAIL: str = env.str("DJANGO_SERVER_EMAIL", default="tokonomix@localhost")
 
 # --- Internationalisation -----------------------------------------------------------
 
@@ -378,6 +473,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
+# Django serves MEDIA_URL itself, with the headers that keep uploads inert
+# (tokonomix.core.media); in production the proxy does (README, "Operations").
+SERVE_MEDIA = _strict_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
 # --- Logging --------------------------------------------------------------------------
 
@@ -391,7 +489,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # One line per HTTP request of the SDKs would drown the speed-test logs.
-    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "openai")},
+    # (axes: a line per failed sign-in at INFO; its lockouts are warnings.)
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("httpx", "httpx2", "httpcore", "openai", "axes")
+    },
 }
 
 # --- Site ----------------------------------------------------------------------------

@@ -1,15 +1,17 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 from django.views.generic import RedirectView
 
 from models_catalog.converters import ModelSlugConverter
 
 from . import health
 from .api import api
+from .core.media import serve_user_media
 from .core.workflow.views import review_queue
 from .site.sitemaps import SITEMAPS
 from .site.views import robots_txt
@@ -19,7 +21,8 @@ register_converter(ModelSlugConverter, "model")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("admin/review-queue/", review_queue, name="review_queue"),
+    # Through the admin site's checks: staff with their second factor (core/two_factor.py).
+    path("admin/review-queue/", admin.site.admin_view(review_queue), name="review_queue"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(
@@ -44,5 +47,13 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-# Uploaded illustrations; in production the proxy serves MEDIA_ROOT (static() is a no-op then).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded illustrations, with headers that stop a browser from running them. In production
+# the proxy serves MEDIA_ROOT at MEDIA_URL with the same headers (README, "Operations").
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+            serve_user_media,
+            name="user_media",
+        )
+    ]

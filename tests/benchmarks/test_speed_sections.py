@@ -20,7 +20,7 @@ from .conftest import recorded_run
 pytestmark = pytest.mark.django_db
 
 SECTIONS = ("Speed analysis", "Tokens per second", "Availability", "Last automated test")
-CHART_IDS = ("speed-latency-chart-data", "speed-tps-chart-data", "speed-availability-chart-data")
+CHART_IDS = ("tx-chart-speed-latency", "tx-chart-speed-tps", "tx-chart-speed-availability")
 
 
 def history(model, *, days: int, simulated: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -74,7 +74,7 @@ def test_simulated_figures_say_so_in_every_section(client) -> None:  # type: ign
     for section_id in ("speed", "tokens-per-second", "availability", "last-test"):
         assert "simulated" in section(page, section_id).lower(), section_id
     latency = json.loads(
-        re.search(r'id="speed-latency-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+        re.search(r'id="tx-chart-speed-latency"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
     )
     assert all("(simulated)" in trace["name"] for trace in latency["data"])
 
@@ -126,7 +126,7 @@ def test_the_daily_charts_and_their_tables_cover_the_last_90_days(client) -> Non
     page = client.get("/en/models/long-tested/").content.decode()
 
     latency = json.loads(
-        re.search(r'id="speed-latency-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+        re.search(r'id="tx-chart-speed-latency"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
     )
     charted = latency["data"][0]["x"]
     assert recent.isoformat() in charted and too_old.isoformat() not in charted

@@ -40,7 +40,7 @@ def test_the_o4_mini_page_shows_its_prices_and_typical_conversation_cost(client,
     assert "$0.0015" in page
     assert "600 input and 200 output tokens" in page
     assert "last synced" in page
-    assert 'id="price-chart-data"' in page
+    assert 'id="tx-chart-price"' in page
     chart = response.context["price_chart"]
     assert chart["data"][0]["y"][0] == 1.1
 
@@ -205,7 +205,7 @@ def test_the_history_chart_and_its_table_mark_where_the_input_or_output_rate_mov
     page = client.get("/en/models/o4-mini/").content.decode()
 
     figure = json.loads(
-        re.search(r'id="price-chart-data"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+        re.search(r'id="tx-chart-price"[^>]*>(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
     )
     for trace in figure["data"]:
         recorded = [x for x, size in zip(trace["x"], trace["marker"]["size"], strict=True) if size]

@@ -13,6 +13,7 @@ from models_catalog.models import Model
 from pricing.models import PricePoint
 from tests import factories
 from tests.factories import publish
+from tests.site.browsers import browser, chromium_present, demo_site, site_server  # noqa: F401
 from tokonomix.editorial.models import Verdict
 
 PRICE_DAY = dt.date(2026, 1, 5)

@@ -6,96 +6,15 @@ Set TOKONOMIX_SCREENSHOT_DIR to keep screenshots of the main pages at 375 and 12
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.core.management import call_command
 
-from tests.conftest import skip_or_fail
+from tests.site.browsers import Browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = pytest.mark.usefixtures("chromium_present")
+
 WIDTHS = (375, 1280)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _chromium_present() -> None:
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-
-
-@pytest.fixture
-def site_server(transactional_db: None) -> Iterator[str]:
-    """A live server whose static files come through the site's own WhiteNoise middleware,
-    from the collected manifest, as in production (pytest-django's `live_server` would
-    serve them from the source folders, where hashed names do not exist)."""
-    from django.test.testcases import LiveServerThread
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer("localhost", start=False)
-    server.thread = LiveServerThread(
-        "localhost",
-        static_handler=lambda app: app,  # type: ignore[arg-type]
-        connections_override=server.thread.connections_override,
-    )
-    server.thread.daemon = True
-    server._live_server_modified_settings.enable()
-    server.start()
-    try:
-        yield str(server.url)
-    finally:
-        server.stop()
-        server._live_server_modified_settings.disable()
-
-
-@pytest.fixture
-def demo_site(site_server: str, settings: Any) -> str:
-    """The demo catalogue, profile and use case, loaded the way `make run` loads them."""
-    settings.DEBUG = True  # load_demo publishes the demo profile and use case only in DEBUG
-    with open(os.devnull, "w") as devnull:
-        call_command("load_demo", stdout=devnull)
-    settings.DEBUG = False
-    return site_server
-
-
-class Browser:
-    """A chromium page that records console errors, page errors and failed requests."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on(
-            "console",
-            lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None,
-        )
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
-        page.on(
-            "response",
-            lambda r: self.problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None,
-        )
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        yield Browser(context.new_page())
-        context.close()
-        chromium.close()
 
 
 CHARTS_FIT_THEIR_BOXES = """() => [...document.querySelectorAll('[data-chart]')].every(chart => {

@@ -20,6 +20,13 @@ CLEAN = [
     "DJANGO_CONN_MAX_AGE",
     "DJANGO_SECURE_SSL_REDIRECT",
     "DJANGO_SECURE_COOKIES",
+    "DJANGO_STAFF_TWO_FACTOR",
+    "DJANGO_SERVE_MEDIA",
+    "DJANGO_LOGIN_FAILURE_LIMIT",
+    "DJANGO_LOGIN_LOCKOUT_MINUTES",
+    "DJANGO_SIGNIN_ATTEMPTS_PER_HOUR",
+    "DJANGO_ADMINS",
+    "DJANGO_EMAIL_URL",
 ]
 
 
@@ -75,6 +82,13 @@ def test_database_url_selects_postgresql(load):
         ("DJANGO_LOG_LEVEL", "LOUD"),
         ("CELERY_TASK_ALWAYS_EAGER", "sometimes"),
         ("DJANGO_CSRF_TRUSTED_ORIGINS", "tokonomix.example"),
+        ("DJANGO_STAFF_TWO_FACTOR", "sometimes"),
+        ("DJANGO_SERVE_MEDIA", "perhaps"),
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "five"),
+        ("DJANGO_LOGIN_FAILURE_LIMIT", "0"),
+        ("DJANGO_LOGIN_LOCKOUT_MINUTES", "0"),
+        ("DJANGO_SIGNIN_ATTEMPTS_PER_HOUR", "0"),
+        ("DJANGO_EMAIL_URL", "carrier-pigeon://coop"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(load, variable, value):
@@ -141,3 +155,26 @@ def test_the_example_files_placeholder_key_stops_start_up_outside_debug(load, pl
 def test_docker_env_example_carries_the_placeholder_the_settings_refuse():
     example = (SETTINGS.parents[1] / "docker" / "env.example").read_text()
     assert "DJANGO_SECRET_KEY=change-me" in example
+
+
+def test_staff_need_a_second_factor_in_production_and_not_under_make_run(load):
+    assert load(DJANGO_DEBUG="false")["STAFF_TWO_FACTOR"] is True
+    assert load(DJANGO_DEBUG="true")["STAFF_TWO_FACTOR"] is False
+    assert load(DJANGO_DEBUG="false", DJANGO_STAFF_TWO_FACTOR="false")["STAFF_TWO_FACTOR"] is False
+
+
+def test_an_email_url_becomes_the_default_mailer(load):
+    assert load()["MAILERS"]["default"] == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend"  # localhost:25
+    }
+
+    mailer = load(DJANGO_EMAIL_URL="smtp+tls://bot:secret@mail.example:587")["MAILERS"]["default"]
+
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] == {
+        "host": "mail.example",
+        "port": 587,
+        "username": "bot",
+        "password": "secret",
+        "use_tls": True,
+    }

@@ -37,7 +37,11 @@ _JSON_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
 def json_script_element(
-    data: Any, element_id: str | None = None, *, script_type: str = "application/json"
+    data: Any,
+    element_id: str | None = None,
+    *,
+    script_type: str = "application/json",
+    nonce: Any = None,
 ) -> SafeString:
     """``<script type="application/json">`` holding `data`, escaped as Django's
     ``json_script`` escapes it (``<``, ``>`` and ``&`` become ``\\u003C`` and friends).
@@ -49,14 +53,16 @@ def json_script_element(
     for character, escaped in _JSON_SCRIPT_ESCAPES:
         text = text.replace(character, escaped)
     id_attribute = f' id="{escape(element_id)}"' if element_id else ""
-    return mark_safe(  # noqa: S308 -- JSON escaped as above, id attribute escaped
-        f'<script{id_attribute} type="{script_type}">{text}</script>'
+    # `is not None`: Django's lazy nonce is falsy until read, and reading it here is the point.
+    nonce_attribute = f' nonce="{escape(str(nonce))}"' if nonce is not None else ""
+    return mark_safe(  # noqa: S308 -- JSON escaped as above, attributes escaped
+        f'<script{id_attribute} type="{script_type}"{nonce_attribute}>{text}</script>'
     )
 
 
-def json_ld_script(data: Any) -> SafeString:
+def json_ld_script(data: Any, *, nonce: Any = None) -> SafeString:
     """A ``<script type="application/ld+json">`` element for structured data (FAQPage...)."""
-    return json_script_element(data, script_type="application/ld+json")
+    return json_script_element(data, script_type="application/ld+json", nonce=nonce)
 
 
 def table_rows_html(rows: Iterable[Sequence[object]]) -> SafeString:

@@ -60,6 +60,7 @@ __all__ = [
     "LINK_REL",
     "MAX_BRACKETS_PER_BLOCK",
     "RENDERER_VERSION",
+    "SITE_ID_PREFIX",
     "RenderedMarkdown",
     "TocEntry",
     "markdown_html",
@@ -72,7 +73,7 @@ logger = logging.getLogger(__name__)
 #: Bump whenever the output for a given input may change (extensions, allow-list,
 #: heading policy...). It is part of the cache key, so a bump invalidates every
 #: cached rendering at once.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 #: How long a rendering stays in the cache. Keys are content-addressed
 #: (sha256 of the text + RENDERER_VERSION), so entries never go stale; the
@@ -323,9 +324,19 @@ class _TokonomixExtension(Extension):
         md.treeprocessors.register(_NormaliseHeadingsTreeprocessor(md), "tokonomix_headings", 7)
 
 
+#: Element ids that start with this belong to the site's templates (a chart's data element:
+#: ``tx-chart-price``), so no heading may take one: the renderer strips the prefix from
+#: heading ids. Otherwise a reviewed FAQ answer headed "Tx chart price" would get the
+#: chart's id, and charts.js, which finds its data with getElementById, would read it.
+SITE_ID_PREFIX = "tx-"
+
+
 def _slugify(value: str, separator: str) -> str:
-    # Unicode-aware so non-Latin headings get meaningful ids; never empty.
-    return slugify_unicode(value, separator) or "section"
+    # Unicode-aware so non-Latin headings get meaningful ids; never empty, never the site's.
+    slug = slugify_unicode(value, separator)
+    while slug.startswith(SITE_ID_PREFIX):
+        slug = slug.removeprefix(SITE_ID_PREFIX).lstrip(separator)
+    return slug or "section"
 
 
 def _new_markdown() -> markdown.Markdown:

@@ -1,8 +1,10 @@
 """Where editors write and reviewers sign off: every reviewed type, on the workflow's admin."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tokonomix.core.uploads import RasterImageField
 from tokonomix.core.workflow.admin import ReviewableAdmin
 
 from .models import (
@@ -40,6 +42,8 @@ class IllustrationInline(admin.TabularInline):
     model = Illustration
     extra = 0
     fields = ["order", "image", "alt_text", "caption"]
+    # Raster only, decoded and re-encoded before it is stored (tokonomix/core/uploads.py).
+    formfield_overrides = {models.FileField: {"form_class": RasterImageField}}
 
 
 @admin.register(ModelProfile)

@@ -27,10 +27,8 @@ PUBLISHED_AS = "benchmarks_api_"
 
 
 def _reviewer(approval: Any) -> str | None:
-    if approval is None:
-        return None
-    reviewer = approval.reviewer
-    return str(reviewer.get_full_name() or reviewer.get_username())
+    """The reviewer's name as it was when they approved (a later rename changes nothing)."""
+    return None if approval is None else str(approval.reviewer_name)
 
 
 def _verdict(item: PublishedVerdict) -> dict[str, Any]:

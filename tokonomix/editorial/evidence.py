@@ -10,7 +10,7 @@ implements them with `AboutAModel`, which reads pricing, speed and the catalogue
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -25,16 +25,36 @@ LATENCY_DRIFT = 0.30
 
 
 class AboutAModel:
-    """Reviewed content about one catalogue model (its `model` field): the evidence its
-    approval pins is that model's prices, speed and capabilities."""
+    """Reviewed content about one catalogue model (its `model` field, and `model`, its slug, in
+    every revision): the evidence its approval pins is that model's prices, speed and
+    capabilities.
+
+    The published item is about the model its published revision names, which is not the
+    working copy's `model` once an editor changed it: drift is measured against the former.
+    Selectors that already hold that model set `subject_model`, saving a query."""
 
     model: Model
+    subject_model: Model | None = None
+
+    if TYPE_CHECKING:  # Reviewable, which every user of this mixin also inherits, has it
+
+        def published_data(self) -> dict[str, Any] | None: ...
+
+    def published_subject(self) -> Model:
+        """The model the published revision is about (the working copy's before publication)."""
+        if self.subject_model is not None:
+            return self.subject_model
+        slug = (self.published_data() or {}).get("model")
+        subject = Model.objects.filter(slug=slug).first() if slug else None
+        self.subject_model = subject or self.model
+        return self.subject_model
 
     def evidence_collect(self) -> dict[str, Any]:
+        # At approval: the revision being approved is the working copy, about `model`.
         return collect(self.model)
 
     def evidence_drift(self, pinned: dict[str, Any], current: Any = None) -> dt.date | None:
-        return drift(pinned, self.model, current)
+        return drift(pinned, self.published_subject(), current)
 
 
 def collect(model: Model) -> dict[str, Any]:

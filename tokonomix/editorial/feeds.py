@@ -12,8 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from models_catalog.models import Model
 from tokonomix.core.markdown import markdown_html
-from tokonomix.editorial.models import Verdict
-from tokonomix.editorial.selectors import verdict_feed_items
+from tokonomix.editorial.selectors import FeedVerdict, verdict_feed_items
 
 
 class VerdictsFeed(Feed):
@@ -24,32 +23,33 @@ class VerdictsFeed(Feed):
     def link(self) -> str:
         return reverse("site:home")
 
-    def items(self) -> list[Verdict]:
+    def items(self) -> list[FeedVerdict]:
         return verdict_feed_items(limit=50)
 
-    def item_title(self, item: Verdict) -> str:
-        data = item.published_data() or {}
-        return f"{item.model.name}: {data.get('headline', '')}"
+    # Everything below comes from the published revision, subject included.
 
-    def item_description(self, item: Verdict) -> str:
-        data = item.published_data() or {}
-        return str(markdown_html(data.get("body", "")))
+    def item_title(self, item: FeedVerdict) -> str:
+        return f"{item.subject_name}: {item.data.get('headline', '')}"
 
-    def item_link(self, item: Verdict) -> str:
-        return item.model.get_absolute_url() + "#verdicts"
+    def item_description(self, item: FeedVerdict) -> str:
+        return str(markdown_html(item.data.get("body", "")))
 
-    def item_guid(self, item: Verdict) -> str:
-        return f"tokonomix-verdict-{item.pk}-revision-{item.published_revision_id}"
+    def item_link(self, item: FeedVerdict) -> str:
+        return reverse("site:model_profile", kwargs={"slug": item.subject_slug}) + "#verdicts"
 
-    def item_guid_is_permalink(self, item: Verdict) -> bool:
+    def item_guid(self, item: FeedVerdict) -> str:
+        verdict = item.verdict
+        return f"tokonomix-verdict-{verdict.pk}-revision-{verdict.published_revision_id}"
+
+    def item_guid_is_permalink(self, item: FeedVerdict) -> bool:
         return False
 
-    def item_pubdate(self, item: Verdict) -> dt.datetime:
-        data = item.published_data() or {}
-        return dt.datetime.combine(dt.date.fromisoformat(data["date"]), dt.time(), tzinfo=dt.UTC)
+    def item_pubdate(self, item: FeedVerdict) -> dt.datetime:
+        published = dt.date.fromisoformat(item.data["date"])
+        return dt.datetime.combine(published, dt.time(), tzinfo=dt.UTC)
 
-    def item_updateddate(self, item: Verdict) -> dt.datetime | None:
-        return item.published_at
+    def item_updateddate(self, item: FeedVerdict) -> dt.datetime | None:
+        return item.verdict.published_at
 
 
 class ModelVerdictsFeed(VerdictsFeed):
@@ -62,5 +62,5 @@ class ModelVerdictsFeed(VerdictsFeed):
     def link(self, obj: Model) -> str:  # type: ignore[override]
         return obj.get_absolute_url() + "#verdicts"
 
-    def items(self, obj: Model) -> list[Verdict]:  # type: ignore[override]
+    def items(self, obj: Model) -> list[FeedVerdict]:  # type: ignore[override]
         return verdict_feed_items(model=obj, limit=50)

@@ -6,27 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from models_catalog.models import Model
-from tokonomix.core.workflow.models import Approval
 
 from .models import ModelProfile
-from .selectors import published_verdicts, score_snapshot
+from .selectors import published_approval_of, published_profile, published_verdicts, score_snapshot
 
 
 def profile_context(
     *, model: Model, preview: bool, current: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Readers get the published revision; staff previewing get the working copy.
+    """Readers get the published profile about this model (by its published revision's
+    subject); staff previewing get the working copy of the profile linked to it now (read
+    with the model through `profile_prefetch`).
 
-    No query for a model from model_header, but one evidence read (2 queries) for a published
-    profile unless the caller passes the model's `current` evidence (evidence_collect)."""
-    profile: ModelProfile | None = getattr(model, "profile", None)
-    if profile is None:
-        return {"profile": None}
+    1 query, plus one evidence read (2 queries) for a published profile unless the caller
+    passes the model's `current` evidence (evidence_collect)."""
+    published = published_profile(model=model)
+    working: ModelProfile | None = getattr(model, "profile", None) if preview else None
     data: dict[str, Any] | None
-    if preview and profile.current_revision is not None:
-        data = profile.current_revision.data
+    if working is not None and working.current_revision is not None:
+        data = working.current_revision.data
     else:
-        data = profile.published_data()
+        data = published.published_data() if published else None
     if data is None:
         return {"profile": None}
     sections = [
@@ -34,15 +34,19 @@ def profile_context(
         for number, section in enumerate(data["sections"], start=1)
     ]
     faqs = data["faqs"]
-    approval = _published_approval(profile)
+    approval = published_approval_of(published) if published else None
+    if published is not None:
+        published.subject_model = model
     return {
-        "profile": profile,
+        "profile": working or published,
         "profile_data": data,
-        "profile_is_preview": preview
-        and profile.current_revision_id != profile.published_revision_id,
+        "profile_is_preview": working is not None
+        and (published is None or working.current_revision_id != published.published_revision_id),
         "profile_sections": sections,
         "profile_approval": approval,
-        "profile_stale_since": profile.needs_rereview_since(approval=approval, current=current),
+        "profile_stale_since": published.needs_rereview_since(approval=approval, current=current)
+        if published
+        else None,
         "faq_jsonld": {
             "@context": "https://schema.org",
             "@type": "FAQPage",
@@ -58,17 +62,6 @@ def profile_context(
         if faqs
         else None,
     }
-
-
-def _published_approval(profile: ModelProfile) -> Approval | None:
-    """From what model_header selected with the profile, else one query."""
-    revision = profile.published_revision
-    if revision is None:
-        return None
-    try:
-        return revision.approval
-    except Approval.DoesNotExist:
-        return None
 
 
 def opinion_context(*, model: Model, current: dict[str, Any] | None = None) -> dict[str, Any]:

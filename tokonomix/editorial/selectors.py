@@ -1,5 +1,10 @@
 """Reads of reviewed content for pages, feeds and the API: what readers see of it is
-always its published revision, with the approval that let it out."""
+always its published revision, with the approval that let it out.
+
+Readers' queries select by the published revision's subject (its `model` slug), never by
+the working copy's `model` link: an editor who points a published verdict, profile or score
+at another model changes a draft, which moves nothing until a reviewer approves it and it
+is published again."""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from models_catalog.models import Model
 from tokonomix.core.workflow.models import Approval
@@ -16,18 +23,45 @@ from tokonomix.core.workflow.models import Approval
 from .evidence import collect as evidence_collect
 from .models import EvaluationScore, ModelProfile, Verdict
 
+type ReviewedAboutAModel = Verdict | EvaluationScore | ModelProfile
+
+
+def _published(key: str) -> Cast:
+    """A key of the published revision's data as text. Cast, because Django's JSON key
+    lookups on SQLite read a plain `__in` list as JSON documents."""
+    return Cast(KeyTextTransform(key, "published_revision__data"), output_field=CharField())
+
+
+def published_about[T: ReviewedAboutAModel](
+    content: type[T], *, slugs: list[str] | None = None
+) -> QuerySet[T]:
+    """Published items of `content` as readers see them, with `subject` (the slug of the
+    model their published revision is about); only those about `slugs`, if given."""
+    queryset = content.objects.published().alias(subject=_published("model"))
+    if slugs is not None:
+        queryset = queryset.filter(subject__in=slugs)
+    return queryset  # type: ignore[no-any-return]
+
+
+def _of_published_models[T: ReviewedAboutAModel](queryset: QuerySet[T]) -> QuerySet[T]:
+    return queryset.filter(subject__in=Model.objects.published().values("slug"))
+
 
 def profile_prefetch() -> Prefetch[Any]:
-    """The model's profile with its working copy, and its published revision's approval and
-    reviewer, to read with the model (`catalogue.model_header(also=...)`): one query.
+    """The model's profile by its working copy's link, with that working copy, to read with
+    the model (`catalogue.model_header(also=...)`): one query. For staff previews only;
+    readers get `published_profile`."""
+    return Prefetch("profile", queryset=ModelProfile.objects.select_related("current_revision"))
 
-    A query of its own: joined to the model's, the eleven tables cost PostgreSQL more to
-    plan (about 6 ms) than a second round trip costs."""
-    return Prefetch(
-        "profile",
-        queryset=ModelProfile.objects.select_related(
-            "published_revision__approval__reviewer", "current_revision"
-        ),
+
+def published_profile(*, model: Model) -> ModelProfile | None:
+    """The profile readers see on the model's page: published, its published revision about
+    this model (the newest published, should two ever be), with its approval; 1 query."""
+    return (
+        published_about(ModelProfile, slugs=[model.slug])
+        .select_related("published_revision__approval")
+        .order_by("-published_at", "-pk")
+        .first()
     )
 
 
@@ -47,20 +81,19 @@ def published_verdicts(
     """The model's published verdicts, newest first, with their approvals: 1 query, plus one
     evidence read (2 queries) unless the caller passes the model's `current` evidence."""
     verdicts = list(
-        Verdict.objects.published()
-        .filter(model=model)
-        .select_related("published_revision__approval__reviewer")
+        published_about(Verdict, slugs=[model.slug])
+        .select_related("published_revision__approval")
         .order_by("-date", "-pk")
     )
     if not verdicts:
         return []
     for verdict in verdicts:
-        verdict.model = model  # the drift check reads it: no query per verdict
+        verdict.subject_model = model  # the drift check reads it: no query per verdict
     evidence = current if current is not None else evidence_collect(model)
     return [_published_verdict(verdict, evidence) for verdict in verdicts]
 
 
-def _published_approval(reviewable: Verdict | EvaluationScore) -> Approval | None:
+def published_approval_of(reviewable: ReviewedAboutAModel) -> Approval | None:
     """The published revision's approval, read from select_related (no query)."""
     revision = reviewable.published_revision
     if revision is None:
@@ -72,7 +105,7 @@ def _published_approval(reviewable: Verdict | EvaluationScore) -> Approval | Non
 
 
 def _published_verdict(verdict: Verdict, current: dict[str, Any]) -> PublishedVerdict:
-    approval = _published_approval(verdict)
+    approval = published_approval_of(verdict)
     return PublishedVerdict(
         verdict=verdict,
         data=verdict.published_data() or {},
@@ -97,25 +130,23 @@ def score_snapshot(*, model: Model) -> list[ScoreRow]:
     """The model's published scores (as reviewed: from their published revision), each beside
     the same suite's published scores of the model's peers; 2 queries."""
     peers = list(model.peers.all()[:4])
-    scores = (
-        EvaluationScore.objects.published()
-        .filter(model__in=[model, *peers])
-        .select_related("published_revision")
-    )
-    latest: dict[tuple[int, str, str, str], dict[str, Any]] = {}
+    scores = published_about(
+        EvaluationScore, slugs=[model.slug, *(peer.slug for peer in peers)]
+    ).select_related("published_revision")
+    latest: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for score in scores:
         data = score.published_data() or {}
-        key = (score.model_id, data["suite"], data["metric"], data["language"])
+        key = (data["model"], data["suite"], data["metric"], data["language"])
         if key not in latest or data["date"] > latest[key]["date"]:
             latest[key] = data
     rows = []
-    for (model_id, suite, metric, language), data in sorted(latest.items()):
-        if model_id != model.pk:
+    for (subject, suite, metric, language), data in sorted(latest.items()):
+        if subject != model.slug:
             continue
         beside = [
-            (peer, latest[(peer.pk, suite, metric, language)]["value"])
+            (peer, latest[(peer.slug, suite, metric, language)]["value"])
             for peer in peers
-            if (peer.pk, suite, metric, language) in latest
+            if (peer.slug, suite, metric, language) in latest
         ]
         rows.append(
             ScoreRow(
@@ -132,33 +163,51 @@ def score_snapshot(*, model: Model) -> list[ScoreRow]:
     return rows
 
 
-def latest_published_verdicts(*, model_ids: list[int]) -> dict[int, Verdict]:
-    """Each model's newest published verdict (read its `published_data()`); one query."""
-    verdicts = (
-        Verdict.objects.published()
-        .filter(model_id__in=model_ids)
-        .select_related("published_revision")
-    )
+def latest_published_verdicts(*, models: list[Model]) -> dict[int, Verdict]:
+    """Each model's newest published verdict, by model id (read its `published_data()`); one
+    query."""
+    ids = {m.slug: m.pk for m in models}
+    verdicts = published_about(Verdict, slugs=list(ids)).select_related("published_revision")
     latest: dict[int, Verdict] = {}
     for verdict in verdicts:
-        # Readers see the published revision, so its date decides, not the working copy's.
-        key = ((verdict.published_data() or {}).get("date", ""), verdict.pk)
-        held = latest.get(verdict.model_id)
+        data = verdict.published_data() or {}
+        # Readers see the published revision, so its subject and date decide.
+        model_id = ids[data["model"]]
+        key = (data.get("date", ""), verdict.pk)
+        held = latest.get(model_id)
         if held is None or key > ((held.published_data() or {}).get("date", ""), held.pk):
-            latest[verdict.model_id] = verdict
+            latest[model_id] = verdict
     return latest
 
 
-def verdict_feed_items(*, model: Model | None = None, limit: int = 50) -> list[Verdict]:
-    """Published verdicts of published models, newest published first; one query."""
-    queryset = (
-        Verdict.objects.published()
-        .filter(model__is_published=True)
-        .select_related("published_revision", "model")
+@dataclass(frozen=True)
+class FeedVerdict:
+    """A published verdict in a feed: its published revision and its subject's name."""
+
+    verdict: Verdict
+    data: dict[str, Any]
+    subject_slug: str
+    subject_name: str
+
+
+def verdict_feed_items(*, model: Model | None = None, limit: int = 50) -> list[FeedVerdict]:
+    """Published verdicts about published models, newest published first; one query."""
+    queryset = _of_published_models(
+        published_about(Verdict, slugs=None if model is None else [model.slug])
+    ).annotate(
+        subject_slug=_published("model"),
+        subject_name=Subquery(Model.objects.filter(slug=OuterRef("subject")).values("name")[:1]),
     )
-    if model is not None:
-        queryset = queryset.filter(model=model)
-    return list(queryset.order_by("-published_at", "-pk")[:limit])
+    items = queryset.select_related("published_revision").order_by("-published_at", "-pk")
+    return [
+        FeedVerdict(
+            verdict=verdict,
+            data=verdict.published_data() or {},
+            subject_slug=verdict.subject_slug,  # type: ignore[attr-defined]
+            subject_name=verdict.subject_name,  # type: ignore[attr-defined]
+        )
+        for verdict in items[:limit]
+    ]
 
 
 class _Pages[T]:
@@ -187,24 +236,29 @@ class _Pages[T]:
 
 
 def verdict_pages(*, model: Model | None = None) -> _Pages[PublishedVerdict]:
-    """Published verdicts of published models, newest first, for the API's paginator: a page
-    is 1 query plus one evidence read (2 queries) per model on it."""
-    queryset = (
-        Verdict.objects.published()
-        .filter(model__is_published=True)
-        .select_related("model__reference_offering", "published_revision__approval__reviewer")
-        .prefetch_related("model__capabilities")
-        .order_by("-date", "-pk")
+    """Published verdicts about published models, newest first, for the API's paginator: a
+    page is 3 queries (verdicts, their subjects and the subjects' capabilities) plus one
+    evidence read (2 queries) per model on it."""
+    queryset = _of_published_models(
+        published_about(Verdict, slugs=None if model is None else [model.slug])
     )
-    if model is not None:
-        queryset = queryset.filter(model=model)
+    queryset = queryset.select_related("published_revision__approval").order_by("-date", "-pk")
 
     def build(verdicts: list[Verdict]) -> list[PublishedVerdict]:
-        evidence: dict[int, dict[str, Any]] = {}
+        slugs = {(v.published_data() or {})["model"] for v in verdicts}
+        subjects = {
+            m.slug: m
+            for m in Model.objects.filter(slug__in=slugs)
+            .select_related("reference_offering")
+            .prefetch_related("capabilities")
+        }
+        evidence = {slug: evidence_collect(subject) for slug, subject in subjects.items()}
+        published = []
         for verdict in verdicts:
-            if verdict.model_id not in evidence:
-                evidence[verdict.model_id] = evidence_collect(verdict.model)
-        return [_published_verdict(v, evidence[v.model_id]) for v in verdicts]
+            slug = (verdict.published_data() or {})["model"]
+            verdict.subject_model = subjects[slug]
+            published.append(_published_verdict(verdict, evidence[slug]))
+        return published
 
     return _Pages(queryset, build)
 
@@ -219,23 +273,35 @@ class PublishedScore:
 
 
 def score_pages(*, model: Model | None = None, suite: str = "") -> _Pages[PublishedScore]:
-    """Published scores of published models (as reviewed: their published revision), by
+    """Published scores about published models (as reviewed: their published revision), by
     model and suite, for the API's paginator; 1 query a page."""
-    queryset = (
-        EvaluationScore.objects.published()
-        .filter(model__is_published=True)
-        .select_related("published_revision__approval__reviewer")
-        .order_by("model__slug", "suite", "metric", "language", "-date", "pk")
+    # Any: django-stubs cannot see the `subject` alias published_about adds.
+    queryset: Any = _of_published_models(
+        published_about(EvaluationScore, slugs=None if model is None else [model.slug])
     )
-    if model is not None:
-        queryset = queryset.filter(model=model)
+    queryset = queryset.alias(
+        published_suite=_published("suite"),
+        published_metric=_published("metric"),
+        published_language=_published("language"),
+        published_date=_published("date"),
+    )
     if suite:
         # The working copy's suite may differ from the published one: filter on what readers see.
-        queryset = queryset.filter(published_revision__data__suite=suite)
+        queryset = queryset.filter(published_suite=suite)
+    queryset = queryset.select_related("published_revision__approval").order_by(
+        "subject",
+        "published_suite",
+        "published_metric",
+        "published_language",
+        "-published_date",
+        "pk",
+    )
 
     def build(scores: list[EvaluationScore]) -> list[PublishedScore]:
         return [
-            PublishedScore(score=s, data=s.published_data() or {}, approval=_published_approval(s))
+            PublishedScore(
+                score=s, data=s.published_data() or {}, approval=published_approval_of(s)
+            )
             for s in scores
         ]
 

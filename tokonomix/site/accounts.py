@@ -1,7 +1,10 @@
 """Reader accounts: sign up, sign in, sign out (for the live testbench, which costs money).
 
-Sign-up is a username and a password (Django's UserCreationForm), signed in at once;
-email confirmation is not part of it yet. Sign-ups are rate limited per client address.
+Sign-up is a username and a password (Django's UserCreationForm, with the password
+validators: at least 12 characters), signed in at once; email confirmation is not part of
+it yet. Sign-ups are rate limited per client address; sign-in attempts too
+(tokonomix.core.signin), and django-axes locks a username out for an address after
+repeated failures.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tokonomix.core.ratelimit import client_address, rate_limit_hit
+from tokonomix.core.signin import signin_attempt_allowed
 
 app_name = "accounts"
 
@@ -56,12 +60,26 @@ def signup(request: HttpRequest) -> HttpResponse:
     )
 
 
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, with a cap on attempts per address (429 past it, form kept)."""
+
+    next_page = "site:home"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not signin_attempt_allowed(request):
+            # An unbound form: a bound one would check the password while reporting errors.
+            form = self.get_form_class()(
+                request, initial={"username": request.POST.get("username", "")}
+            )
+            refused = _("Too many sign-in attempts from your address; try again in an hour.")
+            context = self.get_context_data(form=form, refused=refused)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("accounts/signup/", signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(next_page="site:home", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="site:home"), name="logout"),
 ]

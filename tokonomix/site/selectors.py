@@ -26,8 +26,12 @@ from benchmarks.models import SpeedSummary
 from models_catalog.models import Model, Offering, Provider
 from pricing.selectors import ReferencePrice, reference_price_of, with_reference_price
 from tokonomix.core.workflow.models import Approval
-from tokonomix.editorial.models import UseCase, Verdict
-from tokonomix.editorial.selectors import latest_published_verdicts
+from tokonomix.editorial.models import ModelProfile, UseCase, Verdict
+from tokonomix.editorial.selectors import (
+    latest_published_verdicts,
+    published_about,
+    published_approval_of,
+)
 
 EU_REGION = "eu"
 
@@ -206,30 +210,30 @@ def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
     6 queries whatever the number of models."""
     models = {
         m.slug: m
-        for m in leaderboard_models(as_of=as_of, slugs=slugs)
-        .select_related("profile__published_revision")
-        .prefetch_related("capabilities", "offerings__regions")
+        for m in leaderboard_models(as_of=as_of, slugs=slugs).prefetch_related(
+            "capabilities", "offerings__regions"
+        )
     }
     ordered = [models[slug] for slug in slugs if slug in models]
-    verdicts = latest_published_verdicts(model_ids=[m.pk for m in ordered])
-    profiles = {m.pk: getattr(m, "profile", None) for m in ordered}
-    revision_ids = [p.published_revision_id for p in profiles.values() if p is not None]
-    approvals = {
-        a.revision_id: a
-        for a in Approval.objects.filter(revision_id__in=revision_ids).select_related("reviewer")
-    }
+    verdicts = latest_published_verdicts(models=ordered)
+    # The profiles readers see: those whose published revision is about these models.
+    profiles: dict[str, ModelProfile] = {}
+    for published in (
+        published_about(ModelProfile, slugs=[m.slug for m in ordered])
+        .select_related("published_revision__approval")
+        .order_by("published_at", "pk")
+    ):
+        profiles[(published.published_data() or {})["model"]] = published  # the newest wins
     columns = []
     for m in ordered:
-        profile = profiles[m.pk]
+        profile = profiles.get(m.slug)
         columns.append(
             CompareColumn(
                 model=m,
                 price=reference_price_of(m),
                 speed=_speed_summary(m),
                 profile_data=profile.published_data() if profile else None,
-                profile_approval=approvals.get(profile.published_revision_id or 0)
-                if profile
-                else None,
+                profile_approval=published_approval_of(profile) if profile else None,
                 verdict=verdicts.get(m.pk),
             )
         )

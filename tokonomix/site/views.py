@@ -169,8 +169,12 @@ def leaderboard_json(request: HttpRequest) -> HttpResponse:
 def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     staff_preview = request.user.is_staff
     try:
+        # Staff preview the working copy of the profile linked to the model now; readers get
+        # the published profile about it (profile_context reads that).
         model = catalogue.model_header(
-            slug=slug, published_only=not staff_preview, also=[profile_prefetch()]
+            slug=slug,
+            published_only=not staff_preview,
+            also=[profile_prefetch()] if staff_preview else [],
         )
     except Model.DoesNotExist:
         raise Http404("No such model") from None

@@ -1,9 +1,13 @@
-"""The site's markup filters: Markdown through the one sanitising renderer, and the JSON
-and table rows every chart carries. Core's library: any layer's templates may load it."""
+"""The site's markup tags: Markdown through the one sanitising renderer, and the JSON and
+table rows every chart carries. Core's library: any layer's templates may load it.
+
+The JSON elements carry the request's CSP nonce (`csp_nonce`, from the csp context
+processor), as every inline script element on the site does."""
 
 from typing import Any
 
 from django import template
+from django.template import Context
 from django.utils.safestring import SafeString
 
 from tokonomix.core.charts import json_ld_script, json_script_element, table_rows_html
@@ -18,15 +22,16 @@ def markdown(text: str) -> SafeString:
     return markdown_html(text or "")
 
 
-@register.filter
-def json_ld(data: Any) -> SafeString:
-    return json_ld_script(data)
+@register.simple_tag(takes_context=True)
+def json_ld(context: Context, data: Any) -> SafeString:
+    """Structured data (schema.org) as a ``<script type="application/ld+json">`` element."""
+    return json_ld_script(data, nonce=context.get("csp_nonce"))
 
 
-@register.filter
-def chart_json(figure: Any, element_id: str) -> SafeString:
+@register.simple_tag(takes_context=True)
+def chart_json(context: Context, figure: Any, element_id: str) -> SafeString:
     """Django's json_script, the same markup, without its slow escaping of non-ASCII JSON."""
-    return json_script_element(figure, element_id)
+    return json_script_element(figure, element_id, nonce=context.get("csp_nonce"))
 
 
 @register.filter

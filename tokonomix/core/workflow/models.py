@@ -5,6 +5,11 @@ Content models inherit `Reviewable` and describe their content with
 approval belongs to the exact revision reviewed (by content hash); readers only
 ever see `published_revision`, so edits made after approval never leak out.
 
+Nobody holds two roles on one item: whoever wrote a revision being signed off, or
+submitted it, neither approves nor publishes it. Approvals and audit entries are
+insert-only and keep the names people had when they acted. The model methods are the
+friendly path; the database holds the same rules (`guards.py`, created by migrations).
+
 This module imports no app: apps import it.
 """
 
@@ -49,11 +54,17 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdrawn from review")
     ARCHIVE = "archive", _("Archived")
     RESTORE = "restore", _("Revision restored")
+    GROUPS_CHANGED = "groups_changed", _("Account's groups changed")
 
 
 def content_hash(data: dict[str, Any]) -> str:
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def display_name(user: User) -> str:
+    """How a byline names someone: their full name, else their username."""
+    return str(user.get_full_name() or user.get_username())
 
 
 def in_group(user: User, name: str) -> bool:
@@ -88,15 +99,54 @@ class Revision(models.Model):
         return f"revision {self.number} ({self.content_hash[:8]})"
 
 
-class Approval(models.Model):
-    """A reviewer's sign-off on one exact revision; never by that revision's author."""
+class InsertOnlyQuerySet(models.QuerySet[Any]):
+    """Rows written once and never changed: bulk updates and deletes are refused here, and by
+    the database's triggers for every other path (raw SQL, `_base_manager`)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionDenied(f"{self.model._meta.verbose_name_plural} cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
+
+
+class InsertOnly(models.Model):
+    """Saving an existing row or deleting one raises; see InsertOnlyQuerySet."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionDenied(f"{self._meta.verbose_name_plural} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied(f"{self._meta.verbose_name_plural} cannot be deleted.")
+
+
+class Approval(InsertOnly):
+    """A reviewer's sign-off on one exact revision; never by that revision's authors, nor by
+    whoever submitted it. The names are those the people had when the approval was given,
+    so renaming an account rewrites no byline."""
 
     revision = models.OneToOneField(Revision, on_delete=models.PROTECT, related_name="approval")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approvals"
     )
+    reviewer_name = models.CharField(
+        _("reviewer's name"), max_length=300, help_text=_("As the byline shows it, at approval.")
+    )
     revision_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revision_author_name = models.CharField(_("revision author's name"), max_length=300)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        help_text=_("Who submitted the revision for review (empty on approvals before 2026-12)."),
     )
     comment = models.TextField(blank=True)
     approved_at = models.DateTimeField(default=timezone.now)
@@ -109,59 +159,74 @@ class Approval(models.Model):
         ),
     )
 
+    objects = InsertOnlyQuerySet.as_manager()
+
     class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        # `_base_manager` refuses changes too (related lookups only read through it).
+        base_manager_name = "objects"
         constraints = [
-            # Four eyes, in the database too: nobody approves what they saved.
+            # Four eyes, in the database too: nobody approves what they saved...
             models.CheckConstraint(
                 condition=~Q(reviewer=F("revision_author")), name="approver_is_not_the_author"
+            ),
+            # ...or what they submitted (so automation's drafts need two humans).
+            models.CheckConstraint(
+                condition=Q(submitted_by__isnull=True) | ~Q(reviewer=F("submitted_by")),
+                name="approver_did_not_submit",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.revision} approved by {self.reviewer}"
+        return f"{self.revision} approved by {self.reviewer_name}"
 
 
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionDenied("The audit trail cannot be changed.")
+class AuditEntry(InsertOnly):
+    """Who moved what from where to where, when, with what comment. Insert-only.
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionDenied("The audit trail cannot be deleted.")
-
-
-class AuditEntry(models.Model):
-    """Who moved what from where to where, when, with what comment. Append-only."""
+    `by_username` is the account's username when it acted: a later rename changes the
+    account, not the history."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     action = models.CharField(max_length=20, choices=Action.choices)
-    from_status = models.CharField(max_length=16, choices=Status.choices)
-    to_status = models.CharField(max_length=16, choices=Status.choices)
+    # Empty for entries about accounts (group changes), which have no workflow status.
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    by_username = models.CharField(_("who"), max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     comment = models.TextField(blank=True)
     revision_hash = models.CharField(max_length=64, blank=True)
 
-    objects = AuditQuerySet.as_manager()
+    objects = InsertOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_content")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+        who = self.by_username or "automation"
+        return f"{self.get_action_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionDenied("The audit trail cannot be changed.")
+        if self.by is not None and not self.by_username:
+            self.by_username = self.by.get_username()
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionDenied("The audit trail cannot be deleted.")
+
+def published_has_a_revision(name: str) -> models.CheckConstraint:
+    """For each content model's Meta: published status needs a published revision. (That the
+    revision is the item's own and approved by a second person is a trigger: guards.py.)"""
+    return models.CheckConstraint(
+        condition=~Q(status=Status.PUBLISHED) | Q(published_revision__isnull=False), name=name
+    )
 
 
 class ReviewableQuerySet(models.QuerySet[Any]):
@@ -268,6 +333,33 @@ class Reviewable(models.Model):
             .values_list("created_by_id", flat=True)
         )
 
+    def last_submitter_id(self) -> int | None:
+        """Who last submitted the item for review, as the audit trail records it."""
+        submitter: int | None = (
+            self.audit_trail()
+            .filter(action=Action.SUBMIT)
+            .order_by("-at", "-pk")
+            .values_list("by_id", flat=True)
+            .first()
+        )
+        return submitter
+
+    def refuse_a_second_role(self, by: User, *, step: str) -> None:
+        """Whoever wrote a revision being signed off, or submitted it, neither approves nor
+        publishes it: one account may be in both groups, never in both roles on one item.
+        So a draft the automation account wrote needs a human to submit it and another
+        to approve it."""
+        if by.pk in self.authors_since_approval():
+            raise PermissionDenied(
+                _("You wrote or edited this revision, so another reviewer must %(step)s it.")
+                % {"step": step}
+            )
+        if by.pk == self.last_submitter_id():
+            raise PermissionDenied(
+                _("You submitted this for review, so another reviewer must %(step)s it.")
+                % {"step": step}
+            )
+
     # --- edits --------------------------------------------------------------------
 
     def ensure_editable(self) -> None:
@@ -354,16 +446,16 @@ class Reviewable(models.Model):
         def four_eyes(locked: Reviewable) -> dict[str, Any]:
             revision = locked.current_revision
             assert revision is not None
-            if by.pk in locked.authors_since_approval():
-                raise PermissionDenied(
-                    _("You wrote or edited this revision, so another reviewer must approve it.")
-                )
+            locked.refuse_a_second_role(by, step="approve")
             try:
                 with transaction.atomic():
                     Approval.objects.create(
                         revision=revision,
                         reviewer=by,
+                        reviewer_name=display_name(by),
                         revision_author_id=revision.created_by_id,
+                        revision_author_name=display_name(revision.created_by),
+                        submitted_by_id=locked.last_submitter_id(),
                         comment=comment,
                         evidence=locked.evidence_collect(),
                     )
@@ -396,6 +488,11 @@ class Reviewable(models.Model):
 
     def publish(self, *, by: User, at: Any = None) -> None:
         """Publish the approved revision now, or schedule it for `at`."""
+
+        def schedule(locked: Reviewable) -> dict[str, Any]:
+            locked.refuse_a_second_role(by, step="publish")
+            return {"publish_at": at, "publish_scheduled_by": by}
+
         if at is not None and at > timezone.now():
             self._transition(
                 by=by,
@@ -404,11 +501,12 @@ class Reviewable(models.Model):
                 to=Status.APPROVED,
                 group=REVIEWERS_GROUP,
                 comment=f"Scheduled for {at:%Y-%m-%d %H:%M} UTC",
-                extra=lambda locked: {"publish_at": at, "publish_scheduled_by": by},
+                extra=schedule,
             )
             return
 
         def go_live(locked: Reviewable) -> dict[str, Any]:
+            locked.refuse_a_second_role(by, step="publish")
             if locked.approved_revision_id != locked.current_revision_id:
                 raise ValidationError(_("Only the approved revision can be published."))
             return {

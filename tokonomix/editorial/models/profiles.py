@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
 from tokonomix.core.uploads import validate_image_name
-from tokonomix.core.workflow.models import Reviewable
+from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
 
 from ..evidence import AboutAModel
 
@@ -30,6 +30,7 @@ class ModelProfile(AboutAModel, Reviewable):
         db_table = "models_catalog_modelprofile"
         verbose_name = _("model profile")
         verbose_name_plural = _("model profiles")
+        constraints = [published_has_a_revision("modelprofile_published_has_a_revision")]
 
     def __str__(self) -> str:
         return f"Profile of {self.model}"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
-from tokonomix.core.workflow.models import Reviewable
+from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
 
 
 class UseCase(Reviewable):
@@ -26,6 +26,7 @@ class UseCase(Reviewable):
         ordering = ["title"]
         verbose_name = _("use case")
         verbose_name_plural = _("use cases")
+        constraints = [published_has_a_revision("usecase_published_has_a_revision")]
 
     def __str__(self) -> str:
         return self.title

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
-from tokonomix.core.workflow.models import Reviewable
+from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
 
 from ..evidence import AboutAModel
 
@@ -66,6 +66,7 @@ class Verdict(AboutAModel, Reviewable):
                 | Q(quality_score__gte=0, quality_score__lte=10),
                 name="verdict_quality_score_0_to_10",
             ),
+            published_has_a_revision("verdict_published_has_a_revision"),
         ]
 
     def __str__(self) -> str:
@@ -115,6 +116,7 @@ class EvaluationScore(Reviewable):
         ordering = ["suite", "metric", "language", "-date"]
         verbose_name = _("evaluation score")
         verbose_name_plural = _("evaluation scores")
+        constraints = [published_has_a_revision("evaluationscore_published_has_a_revision")]
 
     def __str__(self) -> str:
         language = f" ({self.language})" if self.language else ""
