@@ -42,6 +42,13 @@ class Tier(models.Model):
         _("rank"), unique=True, help_text=_("Lower ranks are listed first.")
     )
     description = models.TextField(_("description"), blank=True)
+    is_flagship = models.BooleanField(
+        _("flagship tier"),
+        default=False,
+        help_text=_(
+            "Every move of a price its models' pages quote waits for an editor's confirmation."
+        ),
+    )
 
     class Meta:
         ordering = ["rank"]

@@ -105,6 +105,10 @@ class CatalogueWriter:
     def knows(self, source_key: str) -> bool:
         return source_key in self._offerings
 
+    def model_of(self, offering: Offering) -> Model:
+        """The offering's model as this writer holds it (no query)."""
+        return self._models_by_id[offering.model_id]
+
     def delist_missing(self, seen_keys: set[str]) -> int:
         """Mark offerings the source no longer lists; their history stays."""
         missing = [

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from models_catalog.models import Offering
+from models_catalog.models import Offering, Tier
 from models_catalog.services import CatalogueWriter
 from tokonomix.core.pagecache import pages_invalidate, row_invalidation_deferred
 
@@ -28,6 +28,9 @@ MILLION = Decimal(1_000_000)
 MAX_DROP_SHARE = Decimal("0.20")
 # A price that moves more than this many times up or down waits for an editor.
 HOLD_FACTOR = Decimal(10)
+# A feed with more than this share of invalid entries is refused: an invalid entry keeps
+# its offering listed at its last good price, so many of them would freeze much of the site.
+MAX_INVALID_SHARE = Decimal("0.02")
 
 Progress = Callable[[int, int], None]
 
@@ -166,6 +169,7 @@ def _sync(
     run.entry_count = feed.entry_count
     run.invalid = len(feed.invalid)
     run.invalid_entries = [{"key": bad.key, "reason": bad.reason} for bad in feed.invalid]
+    _refuse_many_invalid(feed)
     try:
         with transaction.atomic():
             lock, _created = SyncLock.objects.get_or_create(source=run.source)
@@ -219,22 +223,40 @@ def _read_feed(
 def _apply(run: SyncRun, feed: ParsedFeed, *, progress: Progress | None) -> _Counts:
     counts = _Counts()
     writer = CatalogueWriter(source=run.source)
-    seen = {entry.key for entry in feed.entries}
+    # An invalid entry is not a missing one: its offering stays listed at its last good price.
+    seen = {entry.key for entry in feed.entries} | {bad.key for bad in feed.invalid}
     _refuse_big_drops(run.source, seen)
     history = _load_history(run.source)
+    flagship_tiers = set(Tier.objects.filter(is_flagship=True).values_list("pk", flat=True))
     total = len(feed.entries)
     for done, entry in enumerate(feed.entries, start=1):
         is_new = not writer.knows(entry.key)
         offering = writer.apply(entry)
         if is_new:
             counts.added += 1
-        _apply_prices(run, offering, entry, history.get(offering.pk, []), counts)
+        model = writer.model_of(offering)
+        flagship = model.reference_offering_id == offering.pk and model.tier_id in flagship_tiers
+        _apply_prices(run, offering, entry, history.get(offering.pk, []), counts, flagship=flagship)
         if progress is not None and (done % 250 == 0 or done == total):
             progress(done, total)
     PricePoint.objects.bulk_create(counts.new_points, batch_size=500)
     counts.delisted = writer.delist_missing(seen)
     counts.facts_changed = writer.counts.facts_changed
     return counts
+
+
+def _refuse_many_invalid(feed: ParsedFeed) -> None:
+    checked = len(feed.entries) + len(feed.invalid)
+    if not checked:
+        return
+    share = Decimal(len(feed.invalid)) / Decimal(checked)
+    if share > MAX_INVALID_SHARE:
+        examples = "; ".join(f"{bad.key}: {bad.reason}" for bad in feed.invalid[:3])
+        raise FeedRefused(
+            f"{len(feed.invalid):,} of {checked:,} entries are invalid ({share:.1%}, more than "
+            f"{MAX_INVALID_SHARE:.0%}); their offerings would stay at their last good prices, "
+            f"so the feed is refused whole. First problems: {examples}"
+        )
 
 
 def _refuse_big_drops(source: str, seen: set[str]) -> None:
@@ -268,6 +290,8 @@ def _apply_prices(
     entry: NormalizedEntry,
     history: list[PricePoint],
     counts: _Counts,
+    *,
+    flagship: bool = False,
 ) -> None:
     new = per_million(entry.prices)
     if not new:
@@ -279,7 +303,7 @@ def _apply_prices(
     if in_force is not None and in_force.vector() == new:
         counts.unchanged += 1
         return
-    if in_force is not None and (jump := _big_jump(in_force.vector(), new)):
+    if in_force is not None and (jump := hold_reason(in_force.vector(), new, flagship=flagship)):
         HeldPriceChange.objects.create(
             offering=offering,
             sync_run=run,
@@ -339,11 +363,23 @@ def price_point_write(
         following.delete()
 
 
-def _big_jump(old: PriceVector, new: PriceVector) -> str:
-    for kind in sorted(set(old) & set(new)):
+def hold_reason(old: PriceVector, new: PriceVector, *, flagship: bool = False) -> str:
+    """Why a move from `old` to `new` must wait for an editor, or "" when it need not: a
+    price already listed that moves more than tenfold, to or from zero, or at all when it is
+    what a flagship model's pages quote."""
+    moved = [kind for kind in sorted(set(old) & set(new)) if old[kind] != new[kind]]
+    for kind in moved:
         before, now = old[kind], new[kind]
-        if before > 0 and now > 0 and (now / before > HOLD_FACTOR or before / now > HOLD_FACTOR):
+        if before == 0 or now == 0:
+            return f"{kind} price moved from ${before}/M to ${now}/M (to or from zero)"
+        if now / before > HOLD_FACTOR or before / now > HOLD_FACTOR:
             return f"{kind} price moved from ${before}/M to ${now}/M (more than {HOLD_FACTOR}x)"
+    if flagship and moved:
+        kind = moved[0]
+        return (
+            f"{kind} price moved from ${old[kind]}/M to ${new[kind]}/M on the reference "
+            "offering of a flagship model (every such move is confirmed first)"
+        )
     return ""
 
 
