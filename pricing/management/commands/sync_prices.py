@@ -1,4 +1,5 @@
 import datetime as dt
+import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; write nothing."
         )
+        parser.add_argument(
+            "--accept-drops",
+            action="store_true",
+            help="Apply a feed the shrink guard refuses because it no longer lists many "
+            "offerings: they are delisted (never deleted), and the run records who accepted "
+            "it, when and how many it dropped.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = _date(options["as_of"]) if options["as_of"] else None
@@ -44,6 +52,8 @@ class Command(BaseCommand):
                 as_of=as_of,
                 dry_run=options["dry_run"],
                 progress=self._progress if show_progress else None,
+                accept_drops=options["accept_drops"],
+                accepted_by_name=f"{getpass.getuser()} (manage.py sync_prices --accept-drops)",
             )
         except SyncRefused as refused:
             if show_progress:
@@ -56,10 +66,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sync run {run.pk}: {run.get_outcome_display()}. "
             f"{run.entry_count} entries, {run.added} offerings added, {run.changed} prices "
-            f"changed, {run.unchanged} unchanged, {run.invalid} invalid, {run.held} held for "
-            f"review, {run.delisted} delisted, {run.facts_changed} catalogue facts changed "
-            f"({run.duration_ms} ms)."
+            f"changed, {run.first_listed} first listed, {run.unchanged} unchanged, "
+            f"{run.invalid} invalid, {run.held} held for review, {run.delisted} delisted, "
+            f"{run.facts_changed} catalogue facts changed ({run.duration_ms} ms)."
         )
+        if run.drops_accepted_at is not None:
+            self.stdout.write(
+                f"Accepted on purpose by {run.drops_accepted_by_name}: "
+                f"{run.would_drop} offerings no longer listed were delisted (not deleted)."
+            )
         if run.reason:
             self.stdout.write(run.reason)
         for bad in run.invalid_entries[:20]:
