@@ -65,6 +65,16 @@ class SyncRun(models.Model):
         help_text=_("Prices an offering already had a price list for listed for the first time."),
     )
     delisted = models.PositiveIntegerField(default=0)
+    not_in_catalogue = models.PositiveIntegerField(
+        _("entries for models not in the catalogue"),
+        default=0,
+        help_text=_("Left out: this source adds no models, it checks those litellm lists."),
+    )
+    disputes_opened = models.PositiveIntegerField(
+        _("disputes opened"),
+        default=0,
+        help_text=_("Values this source disagrees on with another, beyond the tolerance."),
+    )
     facts_changed = models.PositiveIntegerField(_("catalogue facts changed"), default=0)
     invalid_entries = models.JSONField(
         default=list, blank=True, help_text=_("Each bad entry's key and reason.")

@@ -20,6 +20,7 @@ from models_catalog.models import Offering, Tier
 from models_catalog.services import CatalogueWriter
 from tokonomix.core.pagecache import pages_invalidate, row_invalidation_deferred
 
+from . import crosscheck
 from .fetch import fetch_feed
 from .history import (
     HOLD_FACTOR,
@@ -66,6 +67,8 @@ class _Counts:
     added: int = 0
     delisted: int = 0
     facts_changed: int = 0
+    not_in_catalogue: int = 0
+    disputes_opened: int = 0
 
 
 class _DryRunRollback(Exception):
@@ -204,6 +207,8 @@ def _sync(
             counts = _apply(run, feed, progress=progress, acceptance=acceptance)
             run.added = counts.added
             run.delisted = counts.delisted
+            run.not_in_catalogue = counts.not_in_catalogue
+            run.disputes_opened = counts.disputes_opened
             run.facts_changed = counts.facts_changed
             if dry_run:
                 raise _DryRunRollback
@@ -247,7 +252,12 @@ def _apply(
     run: SyncRun, feed: ParsedFeed, *, progress: Progress | None, acceptance: _Acceptance | None
 ) -> _Counts:
     counts = _Counts()
-    writer = CatalogueWriter(source=run.source)
+    price_source = get_source(run.source)
+    writer = CatalogueWriter(
+        source=run.source,
+        create_models=getattr(price_source, "creates_models", True),
+        as_of=run.as_of,
+    )
     # An invalid entry is not a missing one: its offering stays listed at its last good price.
     seen = {entry.key for entry in feed.entries} | {bad.key for bad in feed.invalid}
     _refuse_big_drops(run, seen, acceptance)
@@ -257,20 +267,31 @@ def _apply(
     for done, entry in enumerate(feed.entries, start=1):
         is_new = not writer.knows(entry.key)
         offering = writer.apply(entry)
+        if offering is None:
+            continue  # a model the catalogue does not have, from a source that adds none
         if is_new:
             counts.added += 1
         model = writer.model_of(offering)
+        prices, since = entry.prices_on(run.as_of)
         history.apply(
             offering,
-            per_million(entry.prices),
-            day=run.as_of,
+            per_million(prices),
+            day=since or run.as_of,
+            date_source=run.source if since else "",
             flagship=model.reference_offering_id == offering.pk and model.tier_id in flagship_tiers,
         )
         if progress is not None and (done % 250 == 0 or done == total):
             progress(done, total)
     history.flush()
     counts.delisted = writer.delist_missing(seen)
+    writer.facts_write()
+    touched = writer.touched_model_ids()
+    crosscheck.price_dates_refine(model_ids=touched)
+    counts.disputes_opened = writer.counts.disputes_opened + crosscheck.price_disputes_check(
+        model_ids=touched, as_of=run.as_of
+    )
     counts.facts_changed = writer.counts.facts_changed
+    counts.not_in_catalogue = writer.counts.not_in_catalogue
     run.changed = history.counts.changed
     run.unchanged = history.counts.unchanged
     run.held = history.counts.held

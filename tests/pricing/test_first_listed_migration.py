@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("pricing", "0001_initial")]
-AFTER = [("pricing", "0002_first_listed_prices")]
+BEFORE = [("pricing", "0001_initial"), ("models_catalog", "0009_tier_is_flagship")]
+AFTER = [("pricing", "0002_first_listed_prices"), ("models_catalog", "0009_tier_is_flagship")]
 
 
 def migrate(targets):

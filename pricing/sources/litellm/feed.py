@@ -221,6 +221,7 @@ class LiteLLMSource:
 
     name = SOURCE_NAME
     default_url = DEFAULT_URL
+    creates_models = True
 
     def __init__(self, *, min_entries: int = 50, max_invalid_ratio: float = 0.5) -> None:
         self.min_entries = min_entries
