@@ -444,7 +444,7 @@ class _Candidate:
 def _rank(
     *, source_key: str, host_slug: str, variant: str, regional: bool, model: Model, maker_slug: str
 ) -> int:
-    first_party = source_key in (model.slug, f"{host_slug}/{model.slug}") or host_slug == maker_slug
+    first_party = source_key == model.slug or host_slug == maker_slug
     return (4 if variant else 0) + (0 if first_party else 2) + (1 if regional else 0)
 
 

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from models_catalog import facts
 from models_catalog.facts import DisputeBook
@@ -60,10 +60,11 @@ def _same_rates(a: PricePoint, b: PricePoint) -> bool:
 def price_dates_refine(*, model_ids: Iterable[int]) -> int:
     """Give points the day a dated source says their prices took effect; returns how many
     moved. Running it again moves none."""
+    # Points a source dated itself (not those this function dated from another source).
     dated = list(
-        PricePoint.objects.filter(offering__model_id__in=list(model_ids))
-        .exclude(date_source="")
-        .select_related("offering")
+        PricePoint.objects.filter(
+            offering__model_id__in=list(model_ids), date_source=F("offering__source")
+        ).select_related("offering")
     )
     if not dated:
         return 0

@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from models_catalog.models import Model, Offering
+from models_catalog.models import Dispute, Model, Offering
+from tokonomix.core import flags
 
-from .costs import typical_conversation_cost
+from .costs import format_usd, typical_conversation_cost
 from .history import moved_kinds
 from .models import PriceListing, PricePoint, SyncRun
 
@@ -46,6 +47,24 @@ class OfferingPrices:
 
 
 @dataclass(frozen=True)
+class PriceDispute:
+    """A price of the reference offering's host the sources disagree on."""
+
+    kind: str
+    values: dict[str, Decimal]  # source -> $/M
+
+    @property
+    def badges(self) -> list[flags.Badge]:
+        return flags.disputed_badges(
+            {source: format_usd(value) for source, value in self.values.items()}
+        )
+
+    @property
+    def said(self) -> list[tuple[str, str]]:
+        return [(source, format_usd(value)) for source, value in sorted(self.values.items())]
+
+
+@dataclass(frozen=True)
 class ModelPricing:
     model: Model
     reference: OfferingPrices | None
@@ -53,10 +72,25 @@ class ModelPricing:
     last_sync: SyncRun | None
     as_of: dt.date
     alternatives: list[Alternative] = field(default_factory=list)
+    # The reference host's prices as each source lists them (one offering a source).
+    by_source: list[OfferingPrices] = field(default_factory=list)
+    disputes: dict[str, PriceDispute] = field(default_factory=dict)
 
     @property
     def has_prices(self) -> bool:
         return self.reference is not None and self.reference.current is not None
+
+    @property
+    def input_dispute(self) -> PriceDispute | None:
+        return self.disputes.get("input")
+
+    @property
+    def output_dispute(self) -> PriceDispute | None:
+        return self.disputes.get("output")
+
+    @property
+    def cache_read_dispute(self) -> PriceDispute | None:
+        return self.disputes.get("cache_read")
 
 
 @dataclass(frozen=True)
@@ -129,7 +163,40 @@ def model_pricing(
         last_sync=last_sync(),
         as_of=day,
         alternatives=alternatives(model=model, as_of=day),
+        by_source=_by_source(reference, rows),
+        disputes=_price_disputes(model),
     )
+
+
+def _by_source(reference: OfferingPrices, rows: list[OfferingPrices]) -> list[OfferingPrices]:
+    """The reference host's plain offering (no region, no variant) of each source, the
+    reference's own source first; from rows already read."""
+    chosen: dict[str, OfferingPrices] = {reference.offering.source: reference}
+    plain = [
+        row
+        for row in rows
+        if row.offering.host_id == reference.offering.host_id
+        and not row.offering.variant
+        and not row.offering.regions.all()
+    ]
+    for row in sorted(plain, key=lambda r: (len(r.offering.source_key), r.offering.source_key)):
+        chosen.setdefault(row.offering.source, row)
+    return list(chosen.values()) if len(chosen) > 1 else []
+
+
+def _price_disputes(model: Model) -> dict[str, PriceDispute]:
+    """The model's open price disputes, from what model_header prefetched (else 1 query)."""
+    loaded = getattr(model, "open_disputes", None)
+    if loaded is None:
+        loaded = Dispute.objects.open().filter(model=model)
+    return {
+        d.field.split(":", 1)[1]: PriceDispute(
+            kind=d.field.split(":", 1)[1],
+            values={source: Decimal(value) for source, value in d.values.items()},
+        )
+        for d in loaded
+        if d.field.startswith("price:")
+    }
 
 
 def alternatives(*, model: Model, as_of: dt.date, limit: int = 8) -> list[Alternative]:
@@ -230,6 +297,17 @@ def price_changes(
             previous_in=Coalesce(Subquery(previous.values("input_per_million")[:1]), _NO_PRICE),
             previous_out=Coalesce(Subquery(previous.values("output_per_million")[:1]), _NO_PRICE),
         ).exclude(rate_in=F("previous_in"), rate_out=F("previous_out"))
+    # A price the sources dispute is no change yet: its latest point waits until they agree
+    # again or an editor confirms it.
+    disputed = Dispute.offerings.through.objects.filter(
+        offering_id=OuterRef("offering_id"),
+        dispute__status=Dispute.Status.OPEN,
+        dispute__field__in=[f"price:{kind}" for kind in ("input", "output", "cache_read")],
+    )
+    later = PricePoint.objects.filter(
+        offering=OuterRef("offering"), effective_from__gt=OuterRef("effective_from")
+    )
+    queryset = queryset.exclude(Exists(disputed) & ~Exists(later))
     if model is not None:
         queryset = queryset.filter(offering__model=model)
     if since is not None:

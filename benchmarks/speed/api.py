@@ -81,7 +81,7 @@ def _last_test(summary: SpeedSummary) -> dict[str, Any] | None:
 def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) -> Status[Any]:
     """Speed figures and every sample (or those of the last `days` days), oldest first."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     summary = model_speed(model=model).summary
@@ -142,7 +142,7 @@ def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) 
 def get_model_speed_csv(request: HttpRequest, slug: Text, days: Days | None = None) -> Any:
     """Every sample as CSV, one row per request (oldest first)."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     samples = speed_samples(model=model, days=days)

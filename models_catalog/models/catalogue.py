@@ -117,6 +117,16 @@ class ModelQuerySet(models.QuerySet["Model"]):
     def for_listing(self) -> ModelQuerySet:
         return self.select_related("provider", "tier").prefetch_related("capabilities")
 
+    def with_sources(self) -> ModelQuerySet:
+        """With the successor, what each source says (`claims`) and the open disputes
+        between sources (`open_disputes`): 2 more queries."""
+        from .provenance import Dispute
+
+        return self.select_related("successor").prefetch_related(
+            "claims",
+            models.Prefetch("disputes", queryset=Dispute.objects.open(), to_attr="open_disputes"),
+        )
+
     def in_service(self, today: dt.date) -> ModelQuerySet:
         """Models neither deprecated nor retired on `today` (the flags module's rule)."""
         return self.exclude(flags.out_of_service_q(today))

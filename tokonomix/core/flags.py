@@ -114,7 +114,13 @@ def lifecycle_badges(
     """Retired once its retirement day has come; else deprecated once its deprecation date
     has passed or a source marks it so."""
     if is_retired(retired_on, today):
-        return [Badge(Flag.RETIRED, str(_("Retired on %s: no longer served.")) % retired_on, since=retired_on)]
+        return [
+            Badge(
+                Flag.RETIRED,
+                str(_("Retired on %s: no longer served.")) % retired_on,
+                since=retired_on,
+            )
+        ]
     if is_deprecated(deprecation_date, deprecated_by_source, today):
         if deprecation_date is not None and deprecation_date <= today:
             title = str(_("Deprecated since %s.")) % deprecation_date.isoformat()
@@ -154,3 +160,11 @@ def disputed_badges(values: dict[str, str] | None) -> list[Badge]:
         return []
     said = "; ".join(f"{source} says {value}" for source, value in sorted(values.items()))
     return [Badge(Flag.DISPUTED, str(_("Sources disagree: %s.")) % said)]
+
+
+def disputed_fields_badges(fields: Iterable[str]) -> list[Badge]:
+    """A model some of whose facts or prices the sources disagree on (one badge)."""
+    names = sorted(set(fields))
+    if not names:
+        return []
+    return [Badge(Flag.DISPUTED, str(_("Sources disagree on: %s.")) % ", ".join(names))]

@@ -81,7 +81,7 @@ def list_verdicts(request: HttpRequest) -> Any:
 def list_model_verdicts(request: HttpRequest, slug: Text) -> Status[Any]:
     """The model's published verdicts, newest first."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     return Status(200, [_verdict(v) for v in published_verdicts(model=model)])
@@ -108,7 +108,7 @@ def list_scores(request: HttpRequest, suite: Text = "") -> Any:
 def list_model_scores(request: HttpRequest, slug: Text) -> Status[Any]:
     """The model's published evaluation scores."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     return Status(200, [_score(s) for s in score_pages(model=model)[:]])

@@ -21,6 +21,7 @@ from benchmarks.speed.selectors import CHART_DAYS, PRELIMINARY_BELOW
 from benchmarks.speed.stats import PERCENTILE_METHOD
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider
+from models_catalog.sections import catalogue_context
 from pricing.sections import pricing_context
 from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
 from tokonomix.core.downloads import csv_download
@@ -175,6 +176,7 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     except Model.DoesNotExist:
         raise Http404("No such model") from None
     context: dict[str, Any] = {"model": model}
+    context.update(catalogue_context(model=model, today=timezone.localdate()))
     context.update(pricing_context(model=model, query=request.GET))
     context.update(speed_context(model=model))
     # The profile's and the verdicts' "needs re-review" dates compare what was approved

@@ -20,6 +20,12 @@ from tokonomix.editorial.models import EvaluationScore, ModelProfile, Verdict
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 PRICE_MAP = DEMO_DIR / "price-map.json"
+# Excerpts of the two other sources, for the models of the price map: what each says of
+# the same prices and facts, so pages show sources, dates and disputes.
+OTHER_SOURCES = {
+    "genai-prices": DEMO_DIR / "genai-prices.json",
+    "models.dev": DEMO_DIR / "models-dev.json",
+}
 EDITORIAL = DEMO_DIR / "editorial.json"
 # The date the demo excerpt's prices are recorded as in force (litellm 1.110.2's map).
 PRICE_MAP_DATE = dt.date(2026, 11, 16)
@@ -59,6 +65,15 @@ class Command(BaseCommand):
         except SyncRefused as refused:
             raise CommandError(f"The demo price map was refused: {refused.run.reason}") from None
         self.stdout.write(f"Prices: {run.get_outcome_display()} ({run.entry_count} entries).")
+        for source, path in OTHER_SOURCES.items():
+            try:
+                other = prices_sync(source=source, path=path, as_of=PRICE_MAP_DATE)
+            except SyncRefused as refused:
+                raise CommandError(f"The demo {source} excerpt was refused: {refused}") from None
+            self.stdout.write(
+                f"{source}: {other.get_outcome_display()} ({other.entry_count} entries, "
+                f"{other.disputes_opened} disputes opened)."
+            )
         editorial = json.loads(EDITORIAL.read_text())
         with transaction.atomic():
             tiers = self._tiers(editorial["tiers"])
