@@ -378,7 +378,8 @@ class CatalogueWriter:
             old = getattr(model, name)
             if new == old or (name == "release_date" and old is not None):
                 continue  # an editor's release date stands
-            if record:
+            if record and (old not in (None, "") or self.create_models):
+                # A fact another source first states is news, not a change of the model.
                 self._record(model, claim, name, old, new)
             setattr(model, name, new)
             changed.append(name)
@@ -410,7 +411,9 @@ class CatalogueWriter:
                 model=model, capability=capability, supported=supported, source=source
             )
             self._capabilities[(model.pk, capability)] = row
-            if record:
+            if record and self.create_models:
+                # Only the source that lists the model says a capability was added; one
+                # another source first states is news, not a change of the model.
                 self._record(model, claim, f"capability:{capability}", None, supported)
         elif row.supported != supported and not row.source.startswith("editor"):
             # An editor's own answer stands until the editor changes it.

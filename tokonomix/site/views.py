@@ -24,6 +24,7 @@ from models_catalog.models import Model, Provider
 from models_catalog.sections import catalogue_context
 from pricing.sections import pricing_context
 from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
+from tokonomix.core import flags
 from tokonomix.core.downloads import csv_download
 from tokonomix.core.pagecache import cache_page_for_readers
 from tokonomix.editorial import evidence
@@ -97,6 +98,7 @@ LEADERBOARD_FIELDS = [
     "p50_latency_ms_30d",
     "median_decode_tokens_per_second_30d",
     "availability_30d",
+    "flags",
 ]
 
 
@@ -125,6 +127,7 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
         "p50_latency_ms_30d": row.p50_latency_ms,
         "median_decode_tokens_per_second_30d": row.tokens_per_second,
         "availability_30d": row.availability,
+        "flags": flags.names(row.badges),
     }
 
 
@@ -144,7 +147,14 @@ def leaderboard_csv(request: HttpRequest) -> HttpResponse:
     records = (_leaderboard_record(row) for row in rows)
     return csv_download(
         header=LEADERBOARD_FIELDS,
-        rows=([record[name] for name in LEADERBOARD_FIELDS] for record in records),
+        # One cell for the flags: their names, space-separated.
+        rows=(
+            [
+                " ".join(record[name]) if name == "flags" else record[name]
+                for name in LEADERBOARD_FIELDS
+            ]
+            for record in records
+        ),
         filename="tokonomix-leaderboard.csv",
     )
 
@@ -161,6 +171,8 @@ def leaderboard_json(request: HttpRequest) -> HttpResponse:
                 "output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             },
             "speed_figures": "last 30 days to speed_window_end",
+            "flags": "preliminary, simulated: the speed figures; deprecated, retired, disputed: "
+            "the model (tokonomix.core.flags)",
             "models": [_leaderboard_record(row) for row in rows],
         }
     )
@@ -270,7 +282,9 @@ def speed_board(request: HttpRequest) -> HttpResponse:
     status = 200
     if sort not in SPEED_SORTS:
         sort, status = "latency", 400
-    rows = selectors.leaderboard(as_of=timezone.localdate(), measured_only=True, sort=sort)
+    rows = selectors.leaderboard(
+        as_of=timezone.localdate(), measured_only=True, sort=sort, include_out_of_service=True
+    )
     return render(
         request,
         "site/speed_board.html",
@@ -318,11 +332,18 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
 
 
 def usecase_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    show_all = request.GET.get("deprecated") == "1"
     try:
-        use_case, entries = selectors.use_case_page(slug=slug, as_of=timezone.localdate())
+        use_case, ranking = selectors.use_case_page(
+            slug=slug, as_of=timezone.localdate(), include_out_of_service=show_all
+        )
     except UseCase.DoesNotExist:
         raise Http404("No such use case") from None
-    return render(request, "site/usecase_detail.html", {"item": use_case, "entries": entries})
+    return render(
+        request,
+        "site/usecase_detail.html",
+        {"item": use_case, "entries": ranking.rows, "hidden": ranking.hidden, "show_all": show_all},
+    )
 
 
 @require_GET
