@@ -64,16 +64,13 @@ def model_header(
         Prefetch("offerings", queryset=Offering.objects.select_related("host")),
         "offerings__regions",
         "peers",
-        *(
-            [
-                "claims",
-                Prefetch("disputes", queryset=Dispute.objects.open(), to_attr="open_disputes"),
-            ]
-            if sources
-            else []
-        ),
-        *also,
     ]
+    if sources:
+        related += [
+            "claims",
+            Prefetch("disputes", queryset=Dispute.objects.open(), to_attr="open_disputes"),
+        ]
+    related += also
     # The successor (rare) is read when there is one; the reference offering comes with
     # the offerings.
     queryset = Model.objects.select_related("provider", "tier").prefetch_related(*related)

@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
@@ -119,7 +120,7 @@ def price_changes_csv(
 
 
 @router.get("/prices/first-listed", response=list[FirstListedOut], url_name="first_listed")
-def first_listed(request: HttpRequest, since: IsoDate | None = None) -> list[dict[str, object]]:
+def first_listed(request: HttpRequest, since: IsoDate | None = None) -> list[dict[str, Any]]:
     """Prices a source listed for the first time (a new offering, or a new cached, batch or
     flex price beside listed ones), newest first (at most 500): not price changes."""
     return [

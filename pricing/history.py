@@ -185,7 +185,7 @@ class SourceHistory:
             elif listing.delisted_on is not None:
                 # Listed again after a gap: its first listing stands.
                 listing.delisted_on = None
-                listing.last_value = None
+                listing.last_value = None  # type: ignore[assignment]
                 listing.save(update_fields=["delisted_on", "last_value"])
 
     def _delist(self, offering: Offering, old: PriceVector, kinds: set[str]) -> None:

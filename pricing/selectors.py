@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -235,7 +236,7 @@ def price_points(*, model: Model, as_of: dt.date | None = None) -> list[PricePoi
     return points
 
 
-def _attach_listings(points: list[PricePoint]) -> None:
+def _attach_listings(points: Sequence[PricePoint]) -> None:
     """Each point's offering gets `listed`, its price listings by kind; 1 query."""
     listings: dict[int, dict[str, PriceListing]] = {}
     for listing in PriceListing.objects.filter(offering_id__in={p.offering_id for p in points}):
@@ -373,6 +374,7 @@ class ReferencePrice:
     input_per_million: Decimal | None
     output_per_million: Decimal | None
     effective_from: dt.date
+    cache_read_per_million: Decimal | None = None
 
     @property
     def typical_cost(self) -> Decimal | None:
@@ -398,6 +400,7 @@ def with_reference_price(queryset: QuerySet[Model], *, as_of: dt.date) -> QueryS
         ),
         quoted_input_per_million=Subquery(in_force.values("input_per_million")[:1]),
         quoted_output_per_million=Subquery(in_force.values("output_per_million")[:1]),
+        quoted_cache_read_per_million=Subquery(in_force.values("cache_read_per_million")[:1]),
         quoted_price_from=Subquery(in_force.values("effective_from")[:1]),
     )
 
@@ -412,4 +415,5 @@ def reference_price_of(model: Model) -> ReferencePrice | None:
         input_per_million=model.quoted_input_per_million,  # type: ignore[attr-defined]
         output_per_million=model.quoted_output_per_million,  # type: ignore[attr-defined]
         effective_from=effective_from,
+        cache_read_per_million=getattr(model, "quoted_cache_read_per_million", None),
     )

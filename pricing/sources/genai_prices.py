@@ -23,6 +23,7 @@ constraint) is reported with its key; the others still count.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +47,7 @@ LITELLM_PROVIDERS: dict[str, str] = {
     "x-ai": "xai",
 }
 
-_CANONICAL = {
+_CANONICAL: dict[str, str] = {
     "input_mtok": "input",
     "output_mtok": "output",
     "cache_read_mtok": "cache_read",
@@ -67,7 +68,7 @@ def _price_set(raw: Any, where: str) -> dict[str, Decimal]:
     for field, value in raw.items():
         if not field.endswith("_mtok"):
             continue  # per request or per thousand searches: not a per-token price
-        kind = _CANONICAL.get(field, field)
+        kind = _CANONICAL.get(str(field), str(field))
         if isinstance(value, dict):
             prices[kind] = common.price_per_token(value.get("base"), f"{where}.{field}.base")
             tiers = value.get("tiers", [])
@@ -84,14 +85,14 @@ def _price_set(raw: Any, where: str) -> dict[str, Decimal]:
     return prices
 
 
-def _prices(raw: Any) -> tuple[dict[str, Decimal], tuple[tuple[Any, dict[str, Decimal]], ...]]:
+def _prices(raw: Any) -> tuple[dict[str, Decimal], tuple[tuple[date, dict[str, Decimal]], ...]]:
     """The undated price set and the dated changes after it, oldest first."""
     if isinstance(raw, dict):
         return _price_set(raw, "prices"), ()
     if not isinstance(raw, list) or not raw:
         raise common.EntryError("prices: must be an object or a non-empty list")
     base: dict[str, Decimal] | None = None
-    changes = []
+    changes: list[tuple[date, dict[str, Decimal]]] = []
     for n, conditional in enumerate(raw):
         if not isinstance(conditional, dict):
             raise common.EntryError(f"prices[{n}]: must be an object")
@@ -103,6 +104,8 @@ def _prices(raw: Any) -> tuple[dict[str, Decimal], tuple[tuple[Any, dict[str, De
             base = prices
         elif set(constraint) == {"start_date"}:
             since = common.day(constraint["start_date"], f"prices[{n}].constraint.start_date")
+            if since is None:
+                raise common.EntryError(f"prices[{n}].constraint.start_date: missing")
             changes.append((since, prices))
         # Other constraints (time of day) price the same model differently by the hour.
     if base is None:

@@ -45,7 +45,7 @@ LITELLM_PROVIDERS: dict[str, str] = {
     "vercel": "vercel_ai_gateway",
 }
 
-_CANONICAL = {
+_CANONICAL: dict[str, str] = {
     "input": "input",
     "output": "output",
     "cache_read": "cache_read",
@@ -66,7 +66,9 @@ def _prices(cost: Any) -> dict[str, Decimal]:
     for field, value in cost.items():
         if isinstance(value, dict | list) or value is None:
             continue  # tiers and long-context prices: not a flat per-token price
-        prices[_CANONICAL.get(field, field)] = common.price_per_token(value, f"cost.{field}")
+        prices[_CANONICAL.get(str(field), str(field))] = common.price_per_token(
+            value, f"cost.{field}"
+        )
     return prices
 
 

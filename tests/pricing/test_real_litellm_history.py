@@ -94,6 +94,7 @@ def test_a_move_of_another_listed_price_is_a_change_of_its_own():
     points = PricePoint.objects.filter(offering__source_key="gpt-4o-transcribe")
     assert points.count() == 2
     latest = points.order_by("effective_from").last()
+    assert latest is not None
     assert latest.vector()["input_cost_per_audio_token"] == Decimal("2.5")
 
 

@@ -28,6 +28,7 @@ def test_no_demo_profile_shows_a_past_deprecation_date_without_a_marker(client, 
 
     for model in past:
         html = client.get(model.get_absolute_url()).content.decode()
+        assert model.deprecation_date is not None
         assert model.deprecation_date.isoformat() in html
         start = html.index('<header class="profile-header">')
         header = html[start : html.index("</header>", start)]

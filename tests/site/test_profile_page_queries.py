@@ -20,8 +20,10 @@ from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
 
-# 15, plus what each source says of the model's facts and the open disputes between them.
-MAX_QUERIES = 17
+# 15, plus what each source says of the model's facts and the open disputes between them,
+# and the models the reviewed texts name (their claims are checked): once for the profile,
+# once for all the verdicts.
+MAX_QUERIES = 19
 
 
 def add_weekly_prices(model: Model, weeks: int) -> None:

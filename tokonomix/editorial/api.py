@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
 from models_catalog.schemas import ErrorOut, Text
+from tokonomix.core import flags
 
 from .schemas import ScoreOut, VerdictOut
 from .selectors import (
@@ -46,6 +47,8 @@ def _verdict(item: PublishedVerdict) -> dict[str, Any]:
         "approved_at": item.approval.approved_at if item.approval else None,
         "published_at": item.verdict.published_at,
         "stale_since": item.stale_since,
+        "stale_reasons": item.stale_reasons,
+        "flags": flags.names(item.badges),
     }
 
 
@@ -68,7 +71,8 @@ def _score(item: PublishedScore) -> dict[str, Any]:
 @paginate
 def list_verdicts(request: HttpRequest) -> Any:
     """Published verdicts of every published model, newest first, as their reviewer approved
-    them; `stale_since` is the day the data they relied on changed, if it did."""
+    them; `stale_since` is the day the data they relied on changed, if it did, and
+    `stale_reasons` each claim of the text the data no longer bears out, with its figure."""
     return verdict_pages().map(_verdict)
 
 

@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from models_catalog.models import Model
 from tokonomix.core.markdown import markdown_html
+from tokonomix.editorial.figures import data_render
 from tokonomix.editorial.models import Verdict
 from tokonomix.editorial.selectors import verdict_feed_items
 
@@ -28,11 +29,11 @@ class VerdictsFeed(Feed):
         return verdict_feed_items(limit=50)
 
     def item_title(self, item: Verdict) -> str:
-        data = item.published_data() or {}
+        data = data_render(item.published_data() or {})
         return f"{item.model.name}: {data.get('headline', '')}"
 
     def item_description(self, item: Verdict) -> str:
-        data = item.published_data() or {}
+        data = data_render(item.published_data() or {})
         return str(markdown_html(data.get("body", "")))
 
     def item_link(self, item: Verdict) -> str:

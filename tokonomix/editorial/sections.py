@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from models_catalog.models import Model
+from tokonomix.core import flags
 from tokonomix.core.workflow.models import Approval
 
+from .figures import data_render
 from .models import ModelProfile
 from .selectors import published_verdicts, score_snapshot
 
@@ -29,6 +31,8 @@ def profile_context(
         data = profile.published_data()
     if data is None:
         return {"profile": None}
+    book = current.get("figures") if isinstance(current, dict) else None
+    data = data_render(data, book=book)
     sections = [
         {"id": f"article-{number}", "title": section["title"], "body": section["body"]}
         for number, section in enumerate(data["sections"], start=1)
@@ -42,7 +46,9 @@ def profile_context(
         and profile.current_revision_id != profile.published_revision_id,
         "profile_sections": sections,
         "profile_approval": approval,
-        "profile_stale_since": profile.needs_rereview_since(approval=approval, current=current),
+        "profile_stale_since": (stale := profile.needs_rereview_since(approval, current)),
+        "profile_stale_reasons": (reasons := profile.rereview_reasons(current) if stale else []),
+        "profile_stale_badges": flags.stale_badges(stale, reasons),
         "faq_jsonld": {
             "@context": "https://schema.org",
             "@type": "FAQPage",

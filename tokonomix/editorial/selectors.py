@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from models_catalog.models import Model
+from tokonomix.core import flags
 from tokonomix.core.workflow.models import Approval
 
 from .evidence import collect as evidence_collect
+from .figures import FigureBook, datas_render
 from .models import EvaluationScore, ModelProfile, Verdict
 
 
@@ -33,12 +35,18 @@ def profile_prefetch() -> Prefetch[Any]:
 
 @dataclass(frozen=True)
 class PublishedVerdict:
-    """What readers see of a verdict: its published revision, reviewer and drift."""
+    """What readers see of a verdict: its published revision (live figures written in),
+    reviewer, drift, and the claims the data no longer bears out."""
 
     verdict: Verdict
     data: dict[str, Any]
     approval: Approval | None
     stale_since: dt.date | None
+    stale_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def badges(self) -> list[flags.Badge]:
+        return flags.stale_badges(self.stale_since, self.stale_reasons)
 
 
 def published_verdicts(
@@ -57,7 +65,31 @@ def published_verdicts(
     for verdict in verdicts:
         verdict.model = model  # the drift check reads it: no query per verdict
     evidence = current if current is not None else evidence_collect(model)
-    return [_published_verdict(verdict, evidence) for verdict in verdicts]
+    return _published_verdicts(verdicts, evidence)
+
+
+def _published_verdicts(
+    verdicts: list[Verdict], evidence: dict[str, Any]
+) -> list[PublishedVerdict]:
+    """The verdicts as readers see them, their claims checked against one FigureBook read
+    once for all of them (1 query, 0 when the page's book knows every model named)."""
+    book = evidence.get("figures") if isinstance(evidence.get("figures"), FigureBook) else None
+    book = book or FigureBook()
+    evidence = {**evidence, "figures": book}
+    datas = [verdict.published_data() or {} for verdict in verdicts]
+    book.load(
+        texts=[text for data in datas for text in _texts(data)],
+        slugs=[data["model"] for data in datas if "model" in data],
+    )
+    rendered = datas_render(datas, book=book)
+    return [
+        _published_verdict(verdict, evidence, data)
+        for verdict, data in zip(verdicts, rendered, strict=True)
+    ]
+
+
+def _texts(data: dict[str, Any]) -> list[str]:
+    return [data.get("headline", ""), data.get("body", ""), *data.get("highlights", [])]
 
 
 def _published_approval(reviewable: Verdict | EvaluationScore) -> Approval | None:
@@ -71,13 +103,16 @@ def _published_approval(reviewable: Verdict | EvaluationScore) -> Approval | Non
         return None
 
 
-def _published_verdict(verdict: Verdict, current: dict[str, Any]) -> PublishedVerdict:
+def _published_verdict(
+    verdict: Verdict, current: dict[str, Any], data: dict[str, Any]
+) -> PublishedVerdict:
     approval = _published_approval(verdict)
     return PublishedVerdict(
         verdict=verdict,
-        data=verdict.published_data() or {},
+        data=data,
         approval=approval,
         stale_since=verdict.needs_rereview_since(approval=approval, current=current),
+        stale_reasons=verdict.rereview_reasons(current) if approval else [],
     )
 
 
@@ -200,11 +235,20 @@ def verdict_pages(*, model: Model | None = None) -> _Pages[PublishedVerdict]:
         queryset = queryset.filter(model=model)
 
     def build(verdicts: list[Verdict]) -> list[PublishedVerdict]:
+        book = FigureBook()
         evidence: dict[int, dict[str, Any]] = {}
         for verdict in verdicts:
             if verdict.model_id not in evidence:
-                evidence[verdict.model_id] = evidence_collect(verdict.model)
-        return [_published_verdict(v, evidence[v.model_id]) for v in verdicts]
+                evidence[verdict.model_id] = {**evidence_collect(verdict.model), "figures": book}
+        by_model: dict[int, list[Verdict]] = {}
+        for verdict in verdicts:
+            by_model.setdefault(verdict.model_id, []).append(verdict)
+        built = {
+            item.verdict.pk: item
+            for model_id, group in by_model.items()
+            for item in _published_verdicts(group, evidence[model_id])
+        }
+        return [built[v.pk] for v in verdicts]
 
     return _Pages(queryset, build)
 

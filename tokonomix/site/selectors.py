@@ -32,6 +32,7 @@ from models_catalog.models import Dispute, Model, Offering, Provider
 from pricing.selectors import ReferencePrice, reference_price_of, with_reference_price
 from tokonomix.core import flags
 from tokonomix.core.workflow.models import Approval
+from tokonomix.editorial.figures import data_render
 from tokonomix.editorial.models import UseCase, Verdict
 from tokonomix.editorial.selectors import latest_published_verdicts
 
@@ -336,7 +337,7 @@ def use_case_page(
 ) -> tuple[PublishedUseCase, UseCaseRanking]:
     """A published use case and its ranked published models; raises UseCase.DoesNotExist."""
     use_case = UseCase.objects.published().select_related("published_revision").get(slug=slug)
-    data = use_case.published_data() or {}
+    data = data_render(use_case.published_data() or {})
     entries = sorted(data.get("entries", []), key=lambda entry: entry["rank"])
     models = {
         m.slug: m

@@ -339,10 +339,20 @@ def usecase_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except UseCase.DoesNotExist:
         raise Http404("No such use case") from None
+    stale_since = use_case.use_case.needs_rereview_since()
+    reasons = use_case.use_case.rereview_reasons() if stale_since else []
     return render(
         request,
         "site/usecase_detail.html",
-        {"item": use_case, "entries": ranking.rows, "hidden": ranking.hidden, "show_all": show_all},
+        {
+            "item": use_case,
+            "entries": ranking.rows,
+            "hidden": ranking.hidden,
+            "show_all": show_all,
+            "stale_badges": flags.stale_badges(stale_since, reasons),
+            "stale_since": stale_since,
+            "stale_reasons": reasons,
+        },
     )
 
 
