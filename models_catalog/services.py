@@ -157,12 +157,19 @@ class CatalogueWriter:
             claims.setdefault(claim.model_id, {}).setdefault(claim.field, {})[claim.source] = claim
         self._claims_write(claims)
         others = self._other_sources_offerings(model_ids)
+        mine: dict[int, list[Offering]] = {}
+        for offering in self._offerings.values():
+            if offering.delisted_at is None:
+                mine.setdefault(offering.model_id, []).append(offering)
         disputes = DisputeBook(model_ids=model_ids, fields=facts.CHECKED)
+        self._new_capabilities: list[ModelCapability] = []
+        moved: list[Model] = []
         for model_id in sorted(model_ids):
             model = self._models_by_id[model_id]
             by_field = claims.get(model_id, {})
             self._facts_from_claims(model, by_field)
-            self._reference_choose(model, others.get(model_id, []))
+            if self._reference_choose(model, others.get(model_id, []), mine.get(model_id, [])):
+                moved.append(model)
             for name in facts.CHECKED:
                 disputes.record(
                     model_id=model_id,
@@ -170,6 +177,8 @@ class CatalogueWriter:
                     values=facts.disputed_values(name, by_field.get(name, {})),
                     day=self.as_of,
                 )
+        ModelCapability.objects.bulk_create(self._new_capabilities, batch_size=1000)
+        Model.objects.bulk_update(moved, ["reference_offering", "facts_source_key"], batch_size=500)
         self.counts.disputes_opened = disputes.opened
 
     # --- rows ---------------------------------------------------------------------
@@ -302,27 +311,27 @@ class CatalogueWriter:
             found.setdefault(model_id, []).append(_Candidate(pk, source, key, rank))
         return found
 
-    def _reference_choose(self, model: Model, others: list[_Candidate]) -> None:
+    def _reference_choose(
+        self, model: Model, others: list[_Candidate], mine: list[Offering]
+    ) -> bool:
         """The model's reference offering: the best-ranked listed one of any source (prices
-        trust litellm first on a tie), so pages quote the same price whatever synced last."""
-        candidates = list(others)
-        for offering in self._offerings.values():
-            if offering.model_id == model.pk and offering.delisted_at is None:
-                candidates.append(
-                    _Candidate(
-                        offering.pk, self.source, offering.source_key, self._rank(offering, model)
-                    )
-                )
+        trust litellm first on a tie), so pages quote the same price whatever synced last.
+        True when it changed (the caller saves it)."""
+        candidates = others + [
+            _Candidate(offering.pk, self.source, offering.source_key, self._rank(offering, model))
+            for offering in mine
+        ]
         if not candidates:
-            return
+            return False
         best = min(
             candidates,
             key=lambda c: (c.rank, facts.rank_of(c.source, facts.PRICE_PRECEDENCE), c.source_key),
         )
-        if model.reference_offering_id != best.pk or model.facts_source_key != best.source_key:
-            model.reference_offering_id = best.pk
-            model.facts_source_key = best.source_key
-            model.save(update_fields=["reference_offering", "facts_source_key"])
+        if model.reference_offering_id == best.pk and model.facts_source_key == best.source_key:
+            return False
+        model.reference_offering_id = best.pk
+        model.facts_source_key = best.source_key
+        return True
 
     # --- facts --------------------------------------------------------------------
 
@@ -407,15 +416,20 @@ class CatalogueWriter:
         source = f"{claim.source} ({claim.source_key})"
         row = self._capabilities.get((model.pk, capability))
         if row is None:
-            row = ModelCapability.objects.create(
+            row = ModelCapability(
                 model=model, capability=capability, supported=supported, source=source
             )
+            self._new_capabilities.append(row)
             self._capabilities[(model.pk, capability)] = row
             if record and self.create_models:
                 # Only the source that lists the model says a capability was added; one
                 # another source first states is news, not a change of the model.
                 self._record(model, claim, f"capability:{capability}", None, supported)
-        elif row.supported != supported and not row.source.startswith("editor"):
+        elif (
+            row.pk is not None
+            and row.supported != supported
+            and not row.source.startswith("editor")
+        ):
             # An editor's own answer stands until the editor changes it.
             if record:
                 self._record(model, claim, f"capability:{capability}", row.supported, supported)

@@ -100,10 +100,10 @@ def prices_sync(
     one that run refused (same SHA-256).
     """
     price_source = get_source(source)
+    # PRICE_MAP_URL moves litellm's map (a mirror); every other source has its own URL.
+    configured = settings.PRICE_MAP_URL if source == "litellm" else ""
     location = (
-        str(path)
-        if path is not None
-        else (url or settings.PRICE_MAP_URL or price_source.default_url)
+        str(path) if path is not None else (url or configured or price_source.default_url)
     )
     run = SyncRun.objects.create(
         source=source,
