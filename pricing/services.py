@@ -102,9 +102,7 @@ def prices_sync(
     price_source = get_source(source)
     # PRICE_MAP_URL moves litellm's map (a mirror); every other source has its own URL.
     configured = settings.PRICE_MAP_URL if source == "litellm" else ""
-    location = (
-        str(path) if path is not None else (url or configured or price_source.default_url)
-    )
+    location = str(path) if path is not None else (url or configured or price_source.default_url)
     run = SyncRun.objects.create(
         source=source,
         location=location,

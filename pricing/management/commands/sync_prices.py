@@ -19,14 +19,20 @@ def _date(value: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Sync a model price map (by default litellm's published one) into prices and the catalogue."
+        "Sync a price source (litellm by default; genai-prices, models.dev) from its published "
+        "URL, another URL or a file into prices and the catalogue."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--url", help="Fetch the price map from this URL.")
         where.add_argument("--file", type=Path, help="Read the price map from this file.")
-        parser.add_argument("--source", default="litellm", choices=available_sources())
+        parser.add_argument(
+            "--source",
+            default="litellm",
+            choices=available_sources(),
+            help="Which source the feed is: litellm (the default), genai-prices or models.dev.",
+        )
         parser.add_argument(
             "--as-of", type=str, help="Effective date of the prices (default: today)."
         )
@@ -68,7 +74,9 @@ class Command(BaseCommand):
             f"{run.entry_count} entries, {run.added} offerings added, {run.changed} prices "
             f"changed, {run.first_listed} first listed, {run.unchanged} unchanged, "
             f"{run.invalid} invalid, {run.held} held for review, {run.delisted} delisted, "
-            f"{run.facts_changed} catalogue facts changed ({run.duration_ms} ms)."
+            f"{run.facts_changed} catalogue facts changed, {run.disputes_opened} disputes opened, "
+            f"{run.not_in_catalogue} entries for models not in the catalogue "
+            f"({run.duration_ms} ms)."
         )
         if run.drops_accepted_at is not None:
             self.stdout.write(
