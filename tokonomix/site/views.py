@@ -23,7 +23,7 @@ from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider
 from models_catalog.sections import catalogue_context
 from pricing.sections import pricing_context
-from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
+from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE, MAX_INVALID_SHARE
 from tokonomix.core import flags
 from tokonomix.core.downloads import csv_download
 from tokonomix.core.pagecache import cache_page_for_readers
@@ -323,6 +323,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             "hold_factor": HOLD_FACTOR,
             "max_drop_percent": int(MAX_DROP_SHARE * 100),
+            "max_invalid_percent": int(MAX_INVALID_SHARE * 100),
+            "price_sources": ", ".join(settings.PRICE_SYNC_SOURCES),
         },
     )
 
