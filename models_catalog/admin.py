@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CatalogueChange,
+    Dispute,
+    FactClaim,
     Host,
     Model,
     ModelAlias,
@@ -33,7 +35,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
-    list_display = ["code", "label", "rank"]
+    list_display = ["code", "label", "rank", "is_flagship"]
     search_fields = ["code", "label"]
     ordering = ["rank"]
 
@@ -88,8 +90,22 @@ class ModelAdmin(admin.ModelAdmin):
             None,
             {"fields": ["name", "slug", "provider", "family", "tier", "summary", "is_published"]},
         ),
-        (_("Dates"), {"fields": ["release_date", "deprecation_date", "successor"]}),
-        (_("Limits"), {"fields": ["context_window", "max_output_tokens"]}),
+        (
+            _("Dates and lifecycle"),
+            {
+                "fields": [
+                    "release_date",
+                    "deprecation_date",
+                    "deprecated_by_source",
+                    "retired_on",
+                    "successor",
+                ]
+            },
+        ),
+        (
+            _("Limits"),
+            {"fields": ["context_window", "max_output_tokens", "knowledge_cutoff", "open_weights"]},
+        ),
         (
             _("Sources and peers"),
             {"fields": ["reference_offering", "facts_source_key", "peers"]},
@@ -160,3 +176,65 @@ class CatalogueChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(FactClaim)
+class FactClaimAdmin(admin.ModelAdmin):
+    """What each source says of each fact: written by syncs, read by editors."""
+
+    list_display = ["model", "field", "source", "value", "since", "source_key"]
+    list_filter = ["source", "field"]
+    list_select_related = ["model"]
+    search_fields = ["model__slug", "model__name", "source_key"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    """Values the sources disagree on, for editors: the page marks them disputed and the
+    price changes leave them out until the sources agree or an editor confirms."""
+
+    list_display = ["model", "field", "host", "said", "status", "opened_on", "decided_by"]
+    list_filter = ["status", "field"]
+    list_select_related = ["model", "decided_by"]
+    search_fields = ["model__slug", "model__name"]
+    readonly_fields = [
+        "model",
+        "field",
+        "host",
+        "values",
+        "offerings",
+        "status",
+        "opened_on",
+        "closed_on",
+        "decided_by",
+        "decided_at",
+    ]
+    actions = ["confirm"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("what each source says"))
+    def said(self, obj: Dispute) -> str:
+        return "; ".join(f"{source}: {value}" for source, value in sorted(obj.values.items()))
+
+    @admin.action(
+        description=_("Confirm the value the site shows (it counts as a change again)"),
+        permissions=["change"],
+    )
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> None:
+        for dispute in queryset.filter(status=Dispute.Status.OPEN):
+            dispute.confirm(by=request.user)
+        self.message_user(request, _("Confirmed."), messages.SUCCESS)

@@ -46,7 +46,7 @@ def list_models(
     capabilities = [c for c in capability.split(",") if c]
     return selectors.model_list(
         search=q, capabilities=capabilities, provider_slug=provider, tier_code=tier
-    )
+    ).with_sources()
 
 
 @router.get("/models/{slug}", response={200: ModelOut, 404: ErrorOut})

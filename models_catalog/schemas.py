@@ -5,6 +5,8 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import BeforeValidator, StringConstraints
 
+from tokonomix.core import flags
+
 
 class ProviderOut(Schema):
     slug: str
@@ -25,6 +27,28 @@ class CapabilityOut(Schema):
     source: str
 
 
+class SourceSaysOut(Schema):
+    """What one source says of a fact, and since when (the date of the sync that first
+    read it so)."""
+
+    source: str
+    value: str
+    since: dt.date
+
+
+class FactOut(Schema):
+    """One fact of a model: the sources that state it, and whether they disagree."""
+
+    field: str
+    sources: list[SourceSaysOut]
+    disputed: bool
+
+
+class ModelRefOut(Schema):
+    slug: str
+    name: str
+
+
 class ModelOut(Schema):
     slug: str
     name: str
@@ -34,18 +58,40 @@ class ModelOut(Schema):
     summary: str
     release_date: dt.date | None
     deprecation_date: dt.date | None
+    retired_on: dt.date | None
+    successor: ModelRefOut | None
+    knowledge_cutoff: str
+    open_weights: bool | None
     context_window: int | None
     max_output_tokens: int | None
     capabilities: list[CapabilityOut]
+    facts: list[FactOut]
+    flags: list[str]
+
+    @staticmethod
+    def resolve_facts(obj: Any) -> list[dict[str, Any]]:
+        from .sections import open_disputes
+
+        disputed = {d.field for d in open_disputes(obj)}
+        by_field: dict[str, list[dict[str, Any]]] = {}
+        for claim in sorted(obj.claims.all(), key=lambda c: (c.field, c.source)):
+            by_field.setdefault(claim.field, []).append(
+                {"source": claim.source, "value": claim.value, "since": claim.since}
+            )
+        return [
+            {"field": name, "sources": said, "disputed": name in disputed}
+            for name, said in by_field.items()
+        ]
+
+    @staticmethod
+    def resolve_flags(obj: Any) -> list[str]:
+        from .sections import model_flags
+
+        return flags.names(model_flags(obj))
 
 
 class ErrorOut(Schema):
     detail: str
-
-
-class ModelRefOut(Schema):
-    slug: str
-    name: str
 
 
 class ProviderDetailOut(ProviderOut):

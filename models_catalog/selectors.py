@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F, Prefetch
 
-from .models import Model, ModelQuerySet, Offering, Provider
+from .models import Dispute, Model, ModelQuerySet, Offering, Provider
 
 
 def model_list(
@@ -47,19 +47,30 @@ def model_list(
 
 
 def model_header(
-    *, slug: str, published_only: bool = True, also: Sequence[str | Prefetch[Any]] = ()
+    *,
+    slug: str,
+    published_only: bool = True,
+    also: Sequence[str | Prefetch[Any]] = (),
+    sources: bool = True,
 ) -> Model:
     """The model with what its page shows of it: header, capabilities, offerings (with host
-    and regions) and peers; 5 queries (1 more for a model with a successor), plus one per
-    lookup in `also` (what layers above add to the page: the editorial profile, say).
+    and regions), peers, what each source says of its facts (`claims`) and the open
+    disputes between sources (`open_disputes`, unless `sources` is false); 7 queries (5
+    without the sources, 1 more for a model with a successor), plus one per lookup in
+    `also` (what layers above add to the page: the editorial profile, say).
     Raises DoesNotExist."""
     related: list[str | Prefetch[Any]] = [
         "capabilities",
         Prefetch("offerings", queryset=Offering.objects.select_related("host")),
         "offerings__regions",
         "peers",
-        *also,
     ]
+    if sources:
+        related += [
+            "claims",
+            Prefetch("disputes", queryset=Dispute.objects.open(), to_attr="open_disputes"),
+        ]
+    related += also
     # The successor (rare) is read when there is one; the reference offering comes with
     # the offerings.
     queryset = Model.objects.select_related("provider", "tier").prefetch_related(*related)

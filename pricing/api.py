@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
@@ -9,20 +10,35 @@ from tokonomix.core.downloads import csv_download
 
 from . import selectors
 from .models import PRICE_KINDS, PricePoint, plain
-from .schemas import PriceChangeOut, PricePointOut
+from .schemas import FirstListedOut, PriceChangeOut, PricePointOut
 
 router = Router(tags=["prices"])
 
-CSV_COLUMNS = ["offering", "host", "effective_from", *PRICE_KINDS.values()]
+CSV_COLUMNS = [
+    "offering",
+    "host",
+    "source",
+    "effective_from",
+    "first_seen_on",
+    "effective_date_source",
+    *PRICE_KINDS.values(),
+]
 
 
 def _point_out(point: PricePoint) -> dict[str, object]:
+    listed = getattr(point.offering, "listed", {})
     row: dict[str, object] = {
         "offering": point.offering.source_key,
         "host": point.offering.host.slug,
+        "source": point.offering.source,
         "effective_from": point.effective_from,
+        "first_seen_on": point.first_seen_on,
+        "effective_date_source": point.date_source,
         **{column: plain(getattr(point, column)) for column in PRICE_KINDS.values()},
         "other_per_million": {kind: plain(value) for kind, value in point.other_prices.items()},
+        "listed_since": {
+            kind: listed[kind].first_listed_on for kind in point.vector() if kind in listed
+        },
     }
     return row
 
@@ -31,8 +47,10 @@ def _change_out(change: selectors.PriceChange) -> dict[str, object]:
     return {
         **_point_out(change.point),
         "model": change.point.offering.model.slug,
+        "previous_effective_from": change.previous.effective_from,
         "previous_input_per_million": plain(change.previous_input),
         "previous_output_per_million": plain(change.previous_output),
+        "changed": change.moved,
     }
 
 
@@ -74,13 +92,48 @@ def model_prices_csv(
 
 
 @router.get("/prices/changes", response=list[PriceChangeOut], url_name="price_changes")
-def price_changes(request: HttpRequest, since: IsoDate | None = None) -> list[dict[str, object]]:
-    """Price changes across the catalogue (first listings are not changes), newest first."""
-    return [_change_out(c) for c in selectors.price_changes(since=since, limit=500)]
+def price_changes(
+    request: HttpRequest, since: IsoDate | None = None, all_prices: bool = False
+) -> list[dict[str, object]]:
+    """Moves of an input or output price already listed, newest first (at most 500); with
+    `all_prices`, moves of any price already listed (cached input, batch, audio...). A price
+    first listed is not a change: see `/prices/first-listed`."""
+    changes = selectors.price_changes(since=since, limit=500, all_prices=all_prices)
+    return [_change_out(c) for c in changes]
 
 
 @router.get("/prices/changes.csv", response={200: None}, url_name="price_changes_csv")
-def price_changes_csv(request: HttpRequest, since: IsoDate | None = None) -> HttpResponse:
-    columns = ["model", *CSV_COLUMNS, "previous_input_per_million", "previous_output_per_million"]
-    changes = selectors.price_changes(since=since, limit=500)
-    return _csv((_change_out(c) for c in changes), columns, "price-changes.csv")
+def price_changes_csv(
+    request: HttpRequest, since: IsoDate | None = None, all_prices: bool = False
+) -> HttpResponse:
+    columns = [
+        "model",
+        *CSV_COLUMNS,
+        "previous_effective_from",
+        "previous_input_per_million",
+        "previous_output_per_million",
+        "changed",
+    ]
+    changes = selectors.price_changes(since=since, limit=500, all_prices=all_prices)
+    rows = ({**_change_out(c), "changed": " ".join(c.moved)} for c in changes)
+    return _csv(rows, columns, "price-changes.csv")
+
+
+@router.get("/prices/first-listed", response=list[FirstListedOut], url_name="first_listed")
+def first_listed(request: HttpRequest, since: IsoDate | None = None) -> list[dict[str, Any]]:
+    """Prices a source listed for the first time (a new offering, or a new cached, batch or
+    flex price beside listed ones), newest first (at most 500): not price changes."""
+    return [
+        {
+            "model": group.offering.model.slug,
+            "offering": group.offering.source_key,
+            "host": group.offering.host.slug,
+            "source": group.offering.source,
+            "price": listing.kind,
+            "first_listed_on": listing.first_listed_on,
+            "per_million": plain(listing.first_value),
+            "new_offering": group.new_offering,
+        }
+        for group in selectors.first_listings(since=since, limit=500)
+        for listing in group.listings
+    ][:500]

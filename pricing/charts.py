@@ -54,12 +54,13 @@ def price_history_figure(prices: OfferingPrices, *, today: dt.date) -> dict[str,
 def price_history_table(prices: OfferingPrices) -> ChartTable:
     """The price chart's data: from when, input and output $/M."""
     return ChartTable(
-        columns=(_("From"), _("Input $/M"), _("Output $/M")),
+        columns=(_("From"), _("Input $/M"), _("Output $/M"), _("Date from")),
         rows=[
             (
                 p.effective_from.isoformat(),
                 format_usd(p.input_per_million),
                 format_usd(p.output_per_million),
+                p.date_source or _("our sync, %(day)s") % {"day": p.first_seen_on.isoformat()},
             )
             for p in prices.rate_changes
         ],

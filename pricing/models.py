@@ -59,13 +59,59 @@ class SyncRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     invalid = models.PositiveIntegerField(default=0)
     held = models.PositiveIntegerField(default=0)
+    first_listed = models.PositiveIntegerField(
+        _("prices first listed"),
+        default=0,
+        help_text=_("Prices an offering already had a price list for listed for the first time."),
+    )
     delisted = models.PositiveIntegerField(default=0)
+    not_in_catalogue = models.PositiveIntegerField(
+        _("entries for models not in the catalogue"),
+        default=0,
+        help_text=_("Left out: this source adds no models, it checks those litellm lists."),
+    )
+    disputes_opened = models.PositiveIntegerField(
+        _("disputes opened"),
+        default=0,
+        help_text=_("Values this source disagrees on with another, beyond the tolerance."),
+    )
     facts_changed = models.PositiveIntegerField(_("catalogue facts changed"), default=0)
     invalid_entries = models.JSONField(
         default=list, blank=True, help_text=_("Each bad entry's key and reason.")
     )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
     reason = models.TextField(blank=True)
+    would_drop = models.PositiveIntegerField(
+        _("offerings it drops"),
+        default=0,
+        help_text=_(
+            "Listed offerings the feed no longer lists, when more than the shrink guard allows "
+            "(the reason it was refused, or the drops someone accepted)."
+        ),
+    )
+    drops_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drops accepted by"),
+    )
+    drops_accepted_by_name = models.CharField(
+        _("drops accepted by (name)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The admin user, or the system account that ran the command."),
+    )
+    drops_accepted_at = models.DateTimeField(_("drops accepted at"), null=True, blank=True)
+    accepts_run = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_by_runs",
+        verbose_name=_("applies the refused run"),
+    )
     started_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -80,6 +126,9 @@ class SyncRun(models.Model):
         ordering = ["-started_at", "-pk"]
         verbose_name = _("sync run")
         verbose_name_plural = _("sync runs")
+        permissions = [
+            ("apply_refused_feed", _("Can apply a feed the shrink guard refused")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
@@ -121,10 +170,31 @@ class PricePointQuerySet(models.QuerySet["PricePoint"]):
 
 
 class PricePoint(models.Model):
-    """The full price list of one offering from a date on, until the next point."""
+    """The full price list of one offering from a date on, until the next point.
+
+    A point is written only when a price that was already listed moves (a change event);
+    a price listed for the first time joins the point in force and is recorded as a
+    `PriceListing`, since it is news about the source, not about the price."""
 
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="price_points")
     effective_from = models.DateField(_("effective from"))
+    observed_on = models.DateField(
+        _("first seen on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date of the sync that first recorded these prices (empty: the effective date)."
+        ),
+    )
+    date_source = models.CharField(
+        _("effective date from"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The source whose own date the effective date is (genai-prices dates its "
+            "changes); empty when it is the day a sync first saw the prices."
+        ),
+    )
     input_per_million = models.DecimalField(_("input $/M"), **PRICE_FIELD)  # type: ignore[arg-type]
     output_per_million = models.DecimalField(_("output $/M"), **PRICE_FIELD)  # type: ignore[arg-type]
     cache_read_per_million = models.DecimalField(_("cached input read $/M"), **PRICE_FIELD)  # type: ignore[arg-type]
@@ -165,6 +235,11 @@ class PricePoint(models.Model):
     def __str__(self) -> str:
         return f"{self.offering} from {self.effective_from}"
 
+    @property
+    def first_seen_on(self) -> dt.date:
+        """When a sync first recorded these prices; the effective date may be earlier."""
+        return self.observed_on or self.effective_from
+
     def vector(self) -> PriceVector:
         """Every price of this point as kind -> $ per million (None prices left out)."""
         prices: PriceVector = {}
@@ -182,6 +257,32 @@ class PricePoint(models.Model):
         self.other_prices = {
             kind: str(value) for kind, value in sorted(prices.items()) if kind not in PRICE_KINDS
         }
+
+
+class PriceListing(models.Model):
+    """One price of an offering (input, cached input, batch, flex...): since when its source
+    lists it, and until when. A price first listed is not a price change."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="listings")
+    kind = models.CharField(_("price"), max_length=80)
+    first_listed_on = models.DateField(_("first listed on"), db_index=True)
+    first_value = models.DecimalField(_("first listed at $/M"), **PRICE_FIELD)  # type: ignore[arg-type]
+    sync_run = models.ForeignKey(
+        SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="listings"
+    )
+    delisted_on = models.DateField(_("no longer listed from"), null=True, blank=True)
+    last_value = models.DecimalField(_("last listed at $/M"), **PRICE_FIELD)  # type: ignore[arg-type]
+
+    class Meta:
+        ordering = ["offering_id", "kind"]
+        verbose_name = _("price listing")
+        verbose_name_plural = _("price listings")
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "kind"], name="one_listing_per_price"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering} {self.kind} listed {self.first_listed_on}"
 
 
 class HeldPriceChange(models.Model):

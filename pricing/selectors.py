@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from models_catalog.models import Model, Offering
+from models_catalog.models import Dispute, Model, Offering
+from tokonomix.core import flags
 
-from .costs import typical_conversation_cost
-from .models import PricePoint, SyncRun
+from .costs import format_usd, typical_conversation_cost
+from .history import moved_kinds
+from .models import PriceListing, PricePoint, SyncRun
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,24 @@ class OfferingPrices:
 
 
 @dataclass(frozen=True)
+class PriceDispute:
+    """A price of the reference offering's host the sources disagree on."""
+
+    kind: str
+    values: dict[str, Decimal]  # source -> $/M
+
+    @property
+    def badges(self) -> list[flags.Badge]:
+        return flags.disputed_badges(
+            {source: format_usd(value) for source, value in self.values.items()}
+        )
+
+    @property
+    def said(self) -> list[tuple[str, str]]:
+        return [(source, format_usd(value)) for source, value in sorted(self.values.items())]
+
+
+@dataclass(frozen=True)
 class ModelPricing:
     model: Model
     reference: OfferingPrices | None
@@ -52,10 +73,25 @@ class ModelPricing:
     last_sync: SyncRun | None
     as_of: dt.date
     alternatives: list[Alternative] = field(default_factory=list)
+    # The reference host's prices as each source lists them (one offering a source).
+    by_source: list[OfferingPrices] = field(default_factory=list)
+    disputes: dict[str, PriceDispute] = field(default_factory=dict)
 
     @property
     def has_prices(self) -> bool:
         return self.reference is not None and self.reference.current is not None
+
+    @property
+    def input_dispute(self) -> PriceDispute | None:
+        return self.disputes.get("input")
+
+    @property
+    def output_dispute(self) -> PriceDispute | None:
+        return self.disputes.get("output")
+
+    @property
+    def cache_read_dispute(self) -> PriceDispute | None:
+        return self.disputes.get("cache_read")
 
 
 @dataclass(frozen=True)
@@ -128,7 +164,40 @@ def model_pricing(
         last_sync=last_sync(),
         as_of=day,
         alternatives=alternatives(model=model, as_of=day),
+        by_source=_by_source(reference, rows),
+        disputes=_price_disputes(model),
     )
+
+
+def _by_source(reference: OfferingPrices, rows: list[OfferingPrices]) -> list[OfferingPrices]:
+    """The reference host's plain offering (no region, no variant) of each source, the
+    reference's own source first; from rows already read."""
+    chosen: dict[str, OfferingPrices] = {reference.offering.source: reference}
+    plain = [
+        row
+        for row in rows
+        if row.offering.host_id == reference.offering.host_id
+        and not row.offering.variant
+        and not row.offering.regions.all()
+    ]
+    for row in sorted(plain, key=lambda r: (len(r.offering.source_key), r.offering.source_key)):
+        chosen.setdefault(row.offering.source, row)
+    return list(chosen.values()) if len(chosen) > 1 else []
+
+
+def _price_disputes(model: Model) -> dict[str, PriceDispute]:
+    """The model's open price disputes, from what model_header prefetched (else 1 query)."""
+    loaded = getattr(model, "open_disputes", None)
+    if loaded is None:
+        loaded = Dispute.objects.open().filter(model=model)
+    return {
+        d.field.split(":", 1)[1]: PriceDispute(
+            kind=d.field.split(":", 1)[1],
+            values={source: Decimal(value) for source, value in d.values.items()},
+        )
+        for d in loaded
+        if d.field.startswith("price:")
+    }
 
 
 def alternatives(*, model: Model, as_of: dt.date, limit: int = 8) -> list[Alternative]:
@@ -157,50 +226,144 @@ def current_points(*, offering_ids: list[int], as_of: dt.date) -> dict[int, Pric
 
 
 def price_points(*, model: Model, as_of: dt.date | None = None) -> list[PricePoint]:
-    """The model's price points (all of them, or those in force on `as_of`)."""
-    queryset = PricePoint.objects.for_model(model.pk).select_related("offering")
+    """The model's price points (all of them, or those in force on `as_of`), each offering
+    with its host and its price listings; 3 queries."""
+    queryset = PricePoint.objects.for_model(model.pk).select_related("offering__host")
     if as_of is not None:
         queryset = queryset.in_force_on(as_of)
-    return list(queryset.order_by("offering__source_key", "effective_from"))
+    points = list(queryset.order_by("offering__source_key", "effective_from"))
+    _attach_listings(points)
+    return points
+
+
+def _attach_listings(points: Sequence[PricePoint]) -> None:
+    """Each point's offering gets `listed`, its price listings by kind; 1 query."""
+    listings: dict[int, dict[str, PriceListing]] = {}
+    for listing in PriceListing.objects.filter(offering_id__in={p.offering_id for p in points}):
+        listings.setdefault(listing.offering_id, {})[listing.kind] = listing
+    for point in points:
+        point.offering.listed = listings.get(point.offering_id, {})  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
 class PriceChange:
+    """A point that moved a price its offering already listed, with the point before it."""
+
     point: PricePoint
-    previous_input: Decimal | None
-    previous_output: Decimal | None
+    previous: PricePoint
 
     @property
     def offering(self) -> Offering:
         return self.point.offering
 
+    @property
+    def previous_input(self) -> Decimal | None:
+        return self.previous.input_per_million
+
+    @property
+    def previous_output(self) -> Decimal | None:
+        return self.previous.output_per_million
+
+    @property
+    def moved(self) -> list[str]:
+        """The prices listed before and after whose value changed."""
+        return moved_kinds(self.previous.vector(), self.point.vector())
+
+
+_NO_PRICE = Value(Decimal(-1), output_field=DecimalField(max_digits=18, decimal_places=10))
+
 
 def price_changes(
-    *, since: dt.date | None = None, model: Model | None = None, limit: int = 100
+    *,
+    since: dt.date | None = None,
+    model: Model | None = None,
+    limit: int = 100,
+    all_prices: bool = False,
 ) -> list[PriceChange]:
-    """Points that changed a price already listed (not first listings), newest first."""
+    """Moves of an input or output price already listed, newest first (with `all_prices`,
+    moves of any price already listed: cached input, batch, audio...). Prices first listed
+    are not changes (see `first_listings`). 3 queries."""
     previous = PricePoint.objects.filter(
         offering=OuterRef("offering"), effective_from__lt=OuterRef("effective_from")
     ).order_by("-effective_from")
-    queryset = PricePoint.objects.annotate(
-        previous_input=Subquery(previous.values("input_per_million")[:1]),
-        previous_output=Subquery(previous.values("output_per_million")[:1]),
-        previous_date=Subquery(previous.values("effective_from")[:1]),
-    ).select_related("offering__model", "offering__host")
+    queryset = (
+        PricePoint.objects.annotate(previous_id=Subquery(previous.values("pk")[:1]))
+        .filter(previous_id__isnull=False)
+        .select_related("offering__model", "offering__host")
+    )
+    if not all_prices:
+        queryset = queryset.alias(
+            rate_in=Coalesce("input_per_million", _NO_PRICE),
+            rate_out=Coalesce("output_per_million", _NO_PRICE),
+            previous_in=Coalesce(Subquery(previous.values("input_per_million")[:1]), _NO_PRICE),
+            previous_out=Coalesce(Subquery(previous.values("output_per_million")[:1]), _NO_PRICE),
+        ).exclude(rate_in=F("previous_in"), rate_out=F("previous_out"))
+    # A price the sources dispute is no change yet: its latest point waits until they agree
+    # again or an editor confirms it.
+    disputed = Dispute.offerings.through.objects.filter(
+        offering_id=OuterRef("offering_id"),
+        dispute__status=Dispute.Status.OPEN,
+        dispute__field__in=[f"price:{kind}" for kind in ("input", "output", "cache_read")],
+    )
+    later = PricePoint.objects.filter(
+        offering=OuterRef("offering"), effective_from__gt=OuterRef("effective_from")
+    )
+    queryset = queryset.exclude(Exists(disputed) & ~Exists(later))
     if model is not None:
         queryset = queryset.filter(offering__model=model)
-    queryset = queryset.filter(previous_date__isnull=False)
     if since is not None:
         queryset = queryset.filter(effective_from__gte=since)
-    points = queryset.order_by("-effective_from", "offering__source_key")[:limit]
+    points = list(queryset.order_by("-effective_from", "offering__source_key")[:limit])
+    before = PricePoint.objects.in_bulk([p.previous_id for p in points])  # type: ignore[attr-defined]
+    _attach_listings(points)
     return [
-        PriceChange(
-            point=point,
-            previous_input=point.previous_input,  # type: ignore[attr-defined]
-            previous_output=point.previous_output,  # type: ignore[attr-defined]
-        )
+        PriceChange(point=point, previous=before[point.previous_id])  # type: ignore[attr-defined]
         for point in points
     ]
+
+
+@dataclass(frozen=True)
+class FirstListing:
+    """Prices an offering's source listed for the first time on one day."""
+
+    offering: Offering
+    first_listed_on: dt.date
+    listings: list[PriceListing]
+    new_offering: bool  # its first prices at all, rather than new ones beside listed ones
+
+
+def first_listings(
+    *, since: dt.date | None = None, model: Model | None = None, limit: int = 200
+) -> list[FirstListing]:
+    """Prices first listed, newest first, grouped by offering and day; 1 query."""
+    first_day = (
+        PriceListing.objects.filter(offering=OuterRef("offering"))
+        .order_by("first_listed_on")
+        .values("first_listed_on")[:1]
+    )
+    queryset = PriceListing.objects.annotate(offering_first_day=Subquery(first_day)).select_related(
+        "offering__model", "offering__host"
+    )
+    if model is not None:
+        queryset = queryset.filter(offering__model=model)
+    if since is not None:
+        queryset = queryset.filter(first_listed_on__gte=since)
+    groups: dict[tuple[int, dt.date], FirstListing] = {}
+    for listing in queryset.order_by("-first_listed_on", "offering__source_key", "kind")[
+        : limit * 8
+    ]:
+        key = (listing.offering_id, listing.first_listed_on)
+        if key not in groups:
+            if len(groups) == limit:
+                break
+            groups[key] = FirstListing(
+                offering=listing.offering,
+                first_listed_on=listing.first_listed_on,
+                listings=[],
+                new_offering=listing.offering_first_day == listing.first_listed_on,  # type: ignore[attr-defined]
+            )
+        groups[key].listings.append(listing)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
@@ -211,6 +374,7 @@ class ReferencePrice:
     input_per_million: Decimal | None
     output_per_million: Decimal | None
     effective_from: dt.date
+    cache_read_per_million: Decimal | None = None
 
     @property
     def typical_cost(self) -> Decimal | None:
@@ -236,6 +400,7 @@ def with_reference_price(queryset: QuerySet[Model], *, as_of: dt.date) -> QueryS
         ),
         quoted_input_per_million=Subquery(in_force.values("input_per_million")[:1]),
         quoted_output_per_million=Subquery(in_force.values("output_per_million")[:1]),
+        quoted_cache_read_per_million=Subquery(in_force.values("cache_read_per_million")[:1]),
         quoted_price_from=Subquery(in_force.values("effective_from")[:1]),
     )
 
@@ -250,4 +415,5 @@ def reference_price_of(model: Model) -> ReferencePrice | None:
         input_per_million=model.quoted_input_per_million,  # type: ignore[attr-defined]
         output_per_million=model.quoted_output_per_million,  # type: ignore[attr-defined]
         effective_from=effective_from,
+        cache_read_per_million=getattr(model, "quoted_cache_read_per_million", None),
     )

@@ -5,29 +5,52 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from models_catalog.models import Offering
+from models_catalog.models import Offering, Tier
 from models_catalog.services import CatalogueWriter
 from tokonomix.core.pagecache import pages_invalidate, row_invalidation_deferred
 
+from . import crosscheck
 from .fetch import FetchError, fetch_feed
-from .models import HeldPriceChange, PricePoint, PriceVector, SyncLock, SyncRun
-from .sources import FeedRefused, NormalizedEntry, ParsedFeed, get_source
+from .history import (
+    HOLD_FACTOR,
+    SourceHistory,
+    listings_record,
+    per_million,
+    price_point_write,
+)
+from .models import HeldPriceChange, SyncLock, SyncRun
+from .sources import FeedRefused, ParsedFeed, get_source
 
-MILLION = Decimal(1_000_000)
+# HOLD_FACTOR is the history's; the methodology page reads it here with the other limits.
+__all__ = [
+    "HOLD_FACTOR",
+    "MAX_DROP_SHARE",
+    "MAX_INVALID_SHARE",
+    "SyncRefused",
+    "held_price_confirm",
+    "held_price_reject",
+    "prices_sync",
+    "refused_feed_apply",
+    "sync_follow_up_register",
+    "sync_runs_abandoned_fail",
+]
+
 # A feed that would delist more than this share of what the last good sync saw is refused.
 MAX_DROP_SHARE = Decimal("0.20")
-# A price that moves more than this many times up or down waits for an editor.
-HOLD_FACTOR = Decimal(10)
+# A feed with more than this share of invalid entries is refused: an invalid entry keeps
+# its offering listed at its last good price, so many of them would freeze much of the site.
+MAX_INVALID_SHARE = Decimal("0.02")
 
 Progress = Callable[[int, int], None]
 
@@ -43,29 +66,14 @@ class SyncRefused(Exception):
 @dataclass
 class _Counts:
     added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    held: int = 0
     delisted: int = 0
     facts_changed: int = 0
-    new_points: list[PricePoint] = field(default_factory=list)
+    not_in_catalogue: int = 0
+    disputes_opened: int = 0
 
 
 class _DryRunRollback(Exception):
     pass
-
-
-# The stored precision of a $/M price (PRICE_FIELD's decimal places).
-PRICE_QUANTUM = Decimal("1e-10")
-
-
-def per_million(prices_per_token: dict[str, Decimal]) -> PriceVector:
-    """$/token to $/M at the stored precision, so float noise in a feed
-    (2.9999900000000002) compares equal to what the last sync stored."""
-    return {
-        kind: (value * MILLION).quantize(PRICE_QUANTUM).normalize()
-        for kind, value in prices_per_token.items()
-    }
 
 
 def prices_sync(
@@ -76,20 +84,36 @@ def prices_sync(
     as_of: dt.date | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    accept_drops: bool = False,
+    accepted_by: Any = None,
+    accepted_by_name: str = "",
+    accepts_run: SyncRun | None = None,
 ) -> SyncRun:
     """Sync one price map into the catalogue and the price history.
 
     Returns the recorded SyncRun. Raises SyncRefused (with the run) when the feed is
     refused or the sync fails; nothing is written then, and the run says why.
+
+    `accept_drops` applies a feed the shrink guard would refuse: the offerings it no longer
+    lists are delisted (never deleted; their history stays), and the run records who
+    accepted it (`accepted_by`, a user, or `accepted_by_name`), when, and how many offerings
+    it dropped. `accepts_run` is the refused run being applied: the feed must still be the
+    one that run refused (same SHA-256).
     """
     price_source = get_source(source)
-    location = (
-        str(path)
-        if path is not None
-        else (url or settings.PRICE_MAP_URL or price_source.default_url)
-    )
+    # PRICE_MAP_URL moves litellm's map (a mirror); every other source has its own URL.
+    configured = settings.PRICE_MAP_URL if source == "litellm" else ""
+    location = str(path) if path is not None else (url or configured or price_source.default_url)
     run = SyncRun.objects.create(
-        source=source, location=location, as_of=as_of or timezone.localdate()
+        source=source,
+        location=location,
+        as_of=as_of or timezone.localdate(),
+        accepts_run=accepts_run,
+    )
+    acceptance = (
+        _Acceptance(by=accepted_by, name=accepted_by_name or _user_name(accepted_by))
+        if accept_drops
+        else None
     )
     started = time.monotonic()
     try:
@@ -102,6 +126,7 @@ def prices_sync(
                 path=path,
                 dry_run=dry_run,
                 progress=progress,
+                acceptance=acceptance,
             )
     except FeedRefused as refusal:
         run.outcome = SyncRun.Outcome.REFUSED
@@ -147,6 +172,7 @@ def _sync(
     path: Path | None,
     dry_run: bool,
     progress: Progress | None,
+    acceptance: _Acceptance | None,
 ) -> None:
     last_applied = (
         SyncRun.objects.filter(source=run.source, outcome=SyncRun.Outcome.APPLIED)
@@ -157,6 +183,11 @@ def _sync(
     if raw is None:
         return
     run.sha256 = hashlib.sha256(raw).hexdigest()
+    if run.accepts_run is not None and run.accepts_run.sha256 != run.sha256:
+        raise FeedRefused(
+            f"the feed at {run.location} is no longer the one sync run {run.accepts_run.pk} "
+            "refused (its SHA-256 differs): sync it again and look at what it drops now"
+        )
     if last_applied and last_applied.sha256 == run.sha256 and last_applied.as_of == run.as_of:
         run.outcome = SyncRun.Outcome.UNCHANGED
         run.reason = f"Same content as sync run {last_applied.pk}; nothing to do."
@@ -166,17 +197,17 @@ def _sync(
     run.entry_count = feed.entry_count
     run.invalid = len(feed.invalid)
     run.invalid_entries = [{"key": bad.key, "reason": bad.reason} for bad in feed.invalid]
+    _refuse_many_invalid(feed)
     try:
         with transaction.atomic():
             lock, _created = SyncLock.objects.get_or_create(source=run.source)
             # Two syncs never both write: the second waits here for the first to commit.
             SyncLock.objects.select_for_update().get(pk=lock.pk)
-            counts = _apply(run, feed, progress=progress)
+            counts = _apply(run, feed, progress=progress, acceptance=acceptance)
             run.added = counts.added
-            run.changed = counts.changed
-            run.unchanged = counts.unchanged
-            run.held = counts.held
             run.delisted = counts.delisted
+            run.not_in_catalogue = counts.not_in_catalogue
+            run.disputes_opened = counts.disputes_opened
             run.facts_changed = counts.facts_changed
             if dry_run:
                 raise _DryRunRollback
@@ -222,139 +253,125 @@ def _read_feed(
     return result.body
 
 
-def _apply(run: SyncRun, feed: ParsedFeed, *, progress: Progress | None) -> _Counts:
+def _apply(
+    run: SyncRun, feed: ParsedFeed, *, progress: Progress | None, acceptance: _Acceptance | None
+) -> _Counts:
     counts = _Counts()
-    writer = CatalogueWriter(source=run.source)
-    seen = {entry.key for entry in feed.entries}
-    _refuse_big_drops(run.source, seen)
-    history = _load_history(run.source)
+    price_source = get_source(run.source)
+    writer = CatalogueWriter(
+        source=run.source,
+        create_models=getattr(price_source, "creates_models", True),
+        as_of=run.as_of,
+    )
+    # An invalid entry is not a missing one: its offering stays listed at its last good price.
+    seen = {entry.key for entry in feed.entries} | {bad.key for bad in feed.invalid}
+    _refuse_big_drops(run, seen, acceptance)
+    history = SourceHistory(run=run)
+    flagship_tiers = set(Tier.objects.filter(is_flagship=True).values_list("pk", flat=True))
     total = len(feed.entries)
     for done, entry in enumerate(feed.entries, start=1):
         is_new = not writer.knows(entry.key)
         offering = writer.apply(entry)
+        if offering is None:
+            continue  # a model the catalogue does not have, from a source that adds none
         if is_new:
             counts.added += 1
-        _apply_prices(run, offering, entry, history.get(offering.pk, []), counts)
+        model = writer.model_of(offering)
+        prices, since = entry.prices_on(run.as_of)
+        history.apply(
+            offering,
+            per_million(prices),
+            day=since or run.as_of,
+            date_source=run.source if since else "",
+            flagship=model.reference_offering_id == offering.pk and model.tier_id in flagship_tiers,
+        )
         if progress is not None and (done % 250 == 0 or done == total):
             progress(done, total)
-    PricePoint.objects.bulk_create(counts.new_points, batch_size=500)
+    history.flush()
     counts.delisted = writer.delist_missing(seen)
+    writer.facts_write()
+    touched = writer.touched_model_ids()
+    crosscheck.price_dates_refine(model_ids=touched)
+    counts.disputes_opened = writer.counts.disputes_opened + crosscheck.price_disputes_check(
+        model_ids=touched, as_of=run.as_of
+    )
     counts.facts_changed = writer.counts.facts_changed
+    counts.not_in_catalogue = writer.counts.not_in_catalogue
+    run.changed = history.counts.changed
+    run.unchanged = history.counts.unchanged
+    run.held = history.counts.held
+    run.first_listed = history.counts.first_listed
     return counts
 
 
-def _refuse_big_drops(source: str, seen: set[str]) -> None:
+def _refuse_many_invalid(feed: ParsedFeed) -> None:
+    checked = len(feed.entries) + len(feed.invalid)
+    if not checked:
+        return
+    share = Decimal(len(feed.invalid)) / Decimal(checked)
+    if share > MAX_INVALID_SHARE:
+        examples = "; ".join(f"{bad.key}: {bad.reason}" for bad in feed.invalid[:3])
+        raise FeedRefused(
+            f"{len(feed.invalid):,} of {checked:,} entries are invalid ({share:.1%}, more than "
+            f"{MAX_INVALID_SHARE:.0%}); their offerings would stay at their last good prices, "
+            f"so the feed is refused whole. First problems: {examples}"
+        )
+
+
+def _refuse_big_drops(run: SyncRun, seen: set[str], acceptance: _Acceptance | None) -> None:
     listed = set(
-        Offering.objects.listed().filter(source=source).values_list("source_key", flat=True)
+        Offering.objects.listed().filter(source=run.source).values_list("source_key", flat=True)
     )
     if not listed:
         return
     dropped = listed - seen
     share = Decimal(len(dropped)) / Decimal(len(listed))
-    if share > MAX_DROP_SHARE:
-        examples = ", ".join(sorted(dropped)[:5])
-        raise FeedRefused(
-            f"the feed would drop {len(dropped):,} of the {len(listed):,} offerings the last "
-            f"good sync saw ({share:.0%}, more than {MAX_DROP_SHARE:.0%}), e.g. {examples}"
-        )
-
-
-def _load_history(source: str) -> dict[int, list[PricePoint]]:
-    history: dict[int, list[PricePoint]] = {}
-    for point in PricePoint.objects.filter(offering__source=source).order_by(
-        "offering_id", "effective_from"
-    ):
-        history.setdefault(point.offering_id, []).append(point)
-    return history
-
-
-def _apply_prices(
-    run: SyncRun,
-    offering: Offering,
-    entry: NormalizedEntry,
-    history: list[PricePoint],
-    counts: _Counts,
-) -> None:
-    new = per_million(entry.prices)
-    if not new:
+    if share <= MAX_DROP_SHARE:
         return
-    day = run.as_of
-    before = [point for point in history if point.effective_from <= day]
-    after = [point for point in history if point.effective_from > day]
-    in_force = before[-1] if before else None
-    if in_force is not None and in_force.vector() == new:
-        counts.unchanged += 1
+    run.would_drop = len(dropped)
+    if acceptance is not None:
+        run.drops_accepted_by = acceptance.by
+        run.drops_accepted_by_name = acceptance.name[:150]
+        run.drops_accepted_at = timezone.now()
         return
-    if in_force is not None and (jump := _big_jump(in_force.vector(), new)):
-        HeldPriceChange.objects.create(
-            offering=offering,
-            sync_run=run,
-            effective_from=day,
-            previous_prices=_as_json(in_force.vector()),
-            new_prices=_as_json(new),
-            reason=jump,
-        )
-        counts.held += 1
-        return
-    counts.changed += 1
-    price_point_write(
-        offering=offering,
-        day=day,
-        prices=new,
-        run=run,
-        history=history,
-        pending=counts.new_points,
-        in_force=in_force,
-        after=after,
+    examples = ", ".join(sorted(dropped)[:5])
+    raise FeedRefused(
+        f"the feed would drop {len(dropped):,} of the {len(listed):,} offerings the last "
+        f"good sync saw ({share:.0%}, more than {MAX_DROP_SHARE:.0%}), e.g. {examples}. "
+        "If the source really stopped listing them, apply it on purpose: manage.py "
+        'sync_prices --accept-drops, or "Apply anyway" on this sync run in the admin '
+        "(the dropped offerings are delisted, never deleted)."
     )
 
 
-def price_point_write(
-    *,
-    offering: Offering,
-    day: dt.date,
-    prices: PriceVector,
-    run: SyncRun | None,
-    history: list[PricePoint] | None = None,
-    pending: list[PricePoint] | None = None,
-    in_force: PricePoint | None = None,
-    after: Iterable[PricePoint] | None = None,
-) -> None:
-    """Make `prices` the offering's prices from `day` until its next recorded change.
+@dataclass(frozen=True)
+class _Acceptance:
+    """Who applies a feed the shrink guard refused."""
 
-    Back-filling keeps the history minimal: a later point that the new one makes
-    redundant (same prices) is removed, so steps stay exactly where prices changed.
-    """
-    if history is None:
-        history = list(offering.price_points.order_by("effective_from"))
-        in_force = next((p for p in reversed(history) if p.effective_from <= day), None)
-        after = [p for p in history if p.effective_from > day]
-    if in_force is not None and in_force.effective_from == day:
-        in_force.set_vector(prices)
-        in_force.sync_run = run
-        in_force.save()
-    else:
-        point = PricePoint(offering=offering, effective_from=day, sync_run=run)
-        point.set_vector(prices)
-        if pending is None:
-            point.save()
-        else:
-            pending.append(point)
-    following = next(iter(after or []), None)
-    if following is not None and following.vector() == prices:
-        following.delete()
+    by: Any
+    name: str
 
 
-def _big_jump(old: PriceVector, new: PriceVector) -> str:
-    for kind in sorted(set(old) & set(new)):
-        before, now = old[kind], new[kind]
-        if before > 0 and now > 0 and (now / before > HOLD_FACTOR or before / now > HOLD_FACTOR):
-            return f"{kind} price moved from ${before}/M to ${now}/M (more than {HOLD_FACTOR}x)"
-    return ""
+def _user_name(user: Any) -> str:
+    return str(user.get_username()) if user is not None else ""
 
 
-def _as_json(prices: PriceVector) -> dict[str, str]:
-    return {kind: str(value) for kind, value in sorted(prices.items())}
+def refused_feed_apply(*, run: SyncRun, by: Any) -> SyncRun:
+    """Apply, on purpose, a feed the shrink guard refused (the admin's "Apply anyway"):
+    the same location and date again, accepted by `by`, provided the feed is unchanged.
+    Raises SyncRefused as `prices_sync` does, and ValueError for a run it cannot apply."""
+    if run.outcome != SyncRun.Outcome.REFUSED or not run.would_drop:
+        raise ValueError(f"sync run {run.pk} was not refused for the offerings it drops")
+    is_url = run.location.startswith(("http://", "https://"))
+    return prices_sync(
+        source=run.source,
+        url=run.location if is_url else None,
+        path=None if is_url else Path(run.location),
+        as_of=run.as_of,
+        accept_drops=True,
+        accepted_by=by,
+        accepts_run=run,
+    )
 
 
 def held_price_confirm(*, held: HeldPriceChange, by: object) -> None:
@@ -363,12 +380,15 @@ def held_price_confirm(*, held: HeldPriceChange, by: object) -> None:
         locked = HeldPriceChange.objects.select_for_update().get(pk=held.pk)
         if locked.status != HeldPriceChange.Status.PENDING:
             return
+        prices = {kind: Decimal(value) for kind, value in locked.new_prices.items()}
         price_point_write(
             offering=locked.offering,
             day=locked.effective_from,
-            prices={kind: Decimal(value) for kind, value in locked.new_prices.items()},
+            prices=prices,
             run=locked.sync_run,
+            history_given=False,
         )
+        listings_record(offering=locked.offering, run=locked.sync_run, prices=prices)
         locked.status = HeldPriceChange.Status.CONFIRMED
         locked.decided_by = by  # type: ignore[assignment]
         locked.decided_at = timezone.now()

@@ -21,6 +21,7 @@ def price_changes(request: HttpRequest) -> HttpResponse:
         "pricing/price_changes.html",
         {
             "changes": changes,
+            "first_listed": selectors.first_listings(since=since, limit=50),
             "since": since_text,
             "error": error,
             "last_sync": selectors.last_sync(),

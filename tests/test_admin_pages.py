@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.models import SpeedTarget, SpeedTestRun
-from models_catalog.models import CatalogueChange, Offering
+from models_catalog.models import CatalogueChange, Dispute, Offering
 from pricing.models import HeldPriceChange
 from pricing.services import prices_sync
 from tests import factories
@@ -36,6 +36,13 @@ def one_of_each() -> dict[type[django_models.Model], django_models.Model]:
         new_value="2",
         source="litellm",
         source_key=offering.source_key,
+    )
+    Dispute.objects.create(
+        model=offering.model,
+        field="price:input",
+        host="openai",
+        values={"litellm": "1.1", "genai-prices": "1.5"},
+        opened_on=run.as_of,
     )
     HeldPriceChange.objects.create(
         offering=offering,

@@ -504,6 +504,10 @@ CATALOGUE_PAGE_SIZE = 24
 
 # Empty: the source's own published URL (litellm's model price map on GitHub).
 PRICE_MAP_URL: str = env.str("PRICE_MAP_URL", default="")
+# The sources the weekly sync reads, each from its published URL, one task each.
+PRICE_SYNC_SOURCES: list[str] = _parsed(
+    "PRICE_SYNC_SOURCES", env.list, ["litellm", "genai-prices", "models.dev"]
+)
 PRICE_MAP_CONNECT_TIMEOUT: float = _parsed("PRICE_MAP_CONNECT_TIMEOUT", env.float, 10.0)
 PRICE_MAP_DEADLINE: float = _parsed("PRICE_MAP_DEADLINE", env.float, 120.0)
 PRICE_MAP_MAX_BYTES = 20 * 1024 * 1024

@@ -8,12 +8,14 @@ from ninja import Field, Router, Status
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
 from models_catalog.schemas import ErrorOut, Text
+from tokonomix.core import flags
 from tokonomix.core.downloads import csv_stream
 
 from .models import SpeedSample, SpeedSummary
 from .schemas import ModelSpeedOut
 from .selectors import (
     model_speed,
+    speed_badges,
     speed_samples,
 )
 from .stats import PERCENTILE_METHOD
@@ -81,7 +83,7 @@ def _last_test(summary: SpeedSummary) -> dict[str, Any] | None:
 def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) -> Status[Any]:
     """Speed figures and every sample (or those of the last `days` days), oldest first."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     summary = model_speed(model=model).summary
@@ -106,6 +108,7 @@ def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) 
                 "availability_30d": None,
                 "percentile_method": PERCENTILE_METHOD,
                 "last_test": None,
+                "flags": [],
                 "samples": samples,
             },
         )
@@ -128,6 +131,7 @@ def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) 
             "availability_30d": summary.availability_30d,
             "percentile_method": PERCENTILE_METHOD,
             "last_test": _last_test(summary),
+            "flags": flags.names(speed_badges(summary, window="all")),
             "samples": samples,
         },
     )
@@ -142,7 +146,7 @@ def get_model_speed(request: HttpRequest, slug: Text, days: Days | None = None) 
 def get_model_speed_csv(request: HttpRequest, slug: Text, days: Days | None = None) -> Any:
     """Every sample as CSV, one row per request (oldest first)."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     samples = speed_samples(model=model, days=days)

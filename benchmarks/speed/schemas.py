@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class SpeedSampleOut(Schema):
@@ -50,4 +50,8 @@ class ModelSpeedOut(Schema):
     availability_30d: float | None
     percentile_method: str
     last_test: LastTestOut | None
+    flags: list[str] = Field(
+        description="The all-time figures' flags: simulated, preliminary (fewer than 20 "
+        "successful samples)."
+    )
     samples: list[SpeedSampleOut]

@@ -8,11 +8,20 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from models_catalog.models import Model
+from tokonomix.core import flags
+from tokonomix.core.flags import PRELIMINARY_BELOW
 
 from .models import SpeedDaily, SpeedSample, SpeedSummary
 
-# Below this many samples a figure is marked preliminary.
-PRELIMINARY_BELOW = 20
+__all__ = ["CHART_DAYS", "PRELIMINARY_BELOW", "ModelSpeed", "model_speed", "speed_badges"]
+
+
+def speed_badges(summary: SpeedSummary | None, *, window: str = "30d") -> list[flags.Badge]:
+    """A summary's flags (the one flags module's rules), for its 30-day or all-time figures."""
+    if summary is None:
+        return []
+    ok = summary.ok_30d if window == "30d" else summary.ok_total
+    return flags.speed_badges(is_simulated=summary.is_simulated, ok_samples=ok)
 
 
 @dataclass(frozen=True)
@@ -30,11 +39,32 @@ class ModelSpeed:
 
     @property
     def preliminary_30d(self) -> bool:
-        return self.summary is not None and self.summary.ok_30d < PRELIMINARY_BELOW
+        return self.summary is not None and flags.is_preliminary(self.summary.ok_30d)
 
     @property
     def preliminary_all(self) -> bool:
-        return self.summary is not None and self.summary.ok_total < PRELIMINARY_BELOW
+        return self.summary is not None and flags.is_preliminary(self.summary.ok_total)
+
+    @property
+    def badges_30d(self) -> list[flags.Badge]:
+        return speed_badges(self.summary)
+
+    @property
+    def badges_all(self) -> list[flags.Badge]:
+        return speed_badges(self.summary, window="all")
+
+    @property
+    def last_run_badges(self) -> list[flags.Badge]:
+        if self.summary is None:
+            return []
+        return flags.speed_badges(is_simulated=self.summary.last_run_is_simulated, ok_samples=None)
+
+    @property
+    def simulated_badges(self) -> list[flags.Badge]:
+        """For figures no sample count makes preliminary (availability, charts)."""
+        if self.summary is None:
+            return []
+        return flags.speed_badges(is_simulated=self.summary.is_simulated, ok_samples=None)
 
     def days_since(self, since: dt.date) -> list[SpeedDaily]:
         return [day for day in self.days if day.day >= since]

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from models_catalog.models import Model
+from tokonomix.core import flags
 from tokonomix.core.pagecache import pages_invalidate
 
 from .models import (
@@ -115,11 +116,26 @@ def speed_runs_queue(
     *, source: str = SampleSource.SCHEDULED, targets: Iterable[SpeedTarget] | None = None
 ) -> list[int]:
     """One queued run per enabled target (or per target given), in one transaction; the
-    caller hands them to workers (tasks.speedtests_enqueue)."""
+    caller hands them to workers (tasks.speedtests_enqueue). A target whose model is
+    retired (the flags module's rule) is not tested: its run is recorded as skipped, saying
+    why, and is not returned."""
     if targets is None:
         targets = SpeedTarget.objects.filter(enabled=True).select_related("offering__model")
+    today = timezone.localdate()
+    queued = []
     with transaction.atomic():
-        return [speed_run_create_for_target(target=t, source=source).pk for t in targets]
+        for target in targets:
+            run = speed_run_create_for_target(target=target, source=source)
+            retired_on = target.offering.model.retired_on
+            if flags.is_retired(retired_on, today):
+                run.status = SpeedTestRun.Status.SKIPPED
+                run.reason = f"the model was retired on {retired_on:%Y-%m-%d}: no longer served"
+                run.finished_at = timezone.now()
+                run.save(update_fields=["status", "reason", "finished_at"])
+                logger.info("speed test of %s skipped: %s", target, run.reason)
+                continue
+            queued.append(run.pk)
+    return queued
 
 
 # A queued run's task sits in the broker while workers are busy; past this it was lost.

@@ -123,6 +123,25 @@ class NormalizedEntry:
     ``"1-month-commitment"``, ``"quality=high size=1024x1024"`` ...  ``None`` for
     the plain offering.  The sync should not let a variant set the headline
     price of a model."""
+    price_changes: tuple[tuple[date, dict[str, Decimal]], ...] = ()
+    """Later price lists with the day the source says each took effect, oldest first
+    (genai-prices dates its changes); ``prices`` are those in force before the first."""
+    successor_slug: str | None = None
+    """The model the source names as this one's successor (a canonical slug)."""
+    release_date: date | None = None
+    knowledge_cutoff: str | None = None
+    """``YYYY-MM`` or ``YYYY-MM-DD``, as the source states it."""
+    open_weights: bool | None = None
+    deprecated: bool | None = None
+    """The source marks the model deprecated, with or without a date."""
+
+    def prices_on(self, day: date) -> tuple[dict[str, Decimal], date | None]:
+        """The price list in force on ``day`` and the day the source says it took effect
+        (None when the source gives no date for it)."""
+        dated = [(since, prices) for since, prices in self.price_changes if since <= day]
+        if dated:
+            return dated[-1][1], dated[-1][0]
+        return self.prices, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +177,9 @@ class PriceSource(Protocol):
     """Short identifier stored with every entry, e.g. ``"litellm"``."""
     default_url: str
     """Where the live feed is published."""
+    creates_models: bool
+    """Whether its entries add models to the catalogue (litellm's); a source that does not
+    only adds offerings and facts to models the catalogue already has."""
 
     def parse(self, raw: bytes) -> ParsedFeed:
         """Parse a whole feed; raise ``FeedRefused`` if it must be rejected whole."""

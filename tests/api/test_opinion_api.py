@@ -95,10 +95,11 @@ def test_a_model_s_verdicts_take_the_same_queries_however_many(
     client, o4, editor, reviewer, django_assert_num_queries
 ):
     publish(verdict(o4), editor=editor, reviewer=reviewer)
-    # model (+ capabilities, offerings, regions, peers), verdicts, evidence (2)
-    with django_assert_num_queries(8):
+    # model (+ capabilities, offerings, regions, peers), verdicts, evidence (2), and the
+    # models their texts name, read once for all their claims
+    with django_assert_num_queries(9):
         client.get("/api/v1/models/o4-mini/verdicts")
     for n in range(3):
         publish(verdict(o4, headline=f"Update {n}"), editor=editor, reviewer=reviewer)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert len(client.get("/api/v1/models/o4-mini/verdicts").json()) == 4

@@ -52,3 +52,34 @@ def feed(count: int = 60, /, **overrides: Any) -> dict[str, Any]:
 def write(path: Path, data: object) -> Path:
     path.write_text(json.dumps(data))
     return path
+
+
+def genai_feed(*models: dict[str, Any], filler: int = 55) -> list[dict[str, Any]]:
+    """A genai-prices-style feed: OpenAI's given models plus `filler` models of a provider
+    the catalogue does not know (so the feed passes the 50-model floor)."""
+    return [
+        {"id": "openai", "name": "OpenAI", "models": list(models)},
+        {
+            "id": "filler",
+            "name": "Filler",
+            "models": [
+                {"id": f"filler-{n}", "prices": {"input_mtok": 1, "output_mtok": 2}}
+                for n in range(filler)
+            ],
+        },
+    ]
+
+
+def models_dev_feed(models: dict[str, dict[str, Any]], filler: int = 55) -> dict[str, Any]:
+    """A models.dev-style feed: OpenAI's given models plus filler models."""
+    return {
+        "openai": {"id": "openai", "name": "OpenAI", "models": models},
+        "filler": {
+            "id": "filler",
+            "name": "Filler",
+            "models": {
+                f"filler-{n}": {"id": f"filler-{n}", "cost": {"input": 1, "output": 2}}
+                for n in range(filler)
+            },
+        },
+    }

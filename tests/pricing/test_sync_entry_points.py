@@ -110,6 +110,23 @@ def test_a_redirect_elsewhere_on_this_machine_is_refused_and_every_hop_recorded(
     assert not PricePoint.objects.exists()
 
 
+def test_the_weekly_task_queues_one_sync_per_configured_source(server, settings, eager_tasks):
+    body = json.dumps(feed()).encode()
+    server.routes["/prices.json"] = lambda handler, hit: reply(handler, 200, body)
+    settings.PRICE_SYNC_SOURCES = ["litellm"]
+    settings.PRICE_MAP_URL = server.url("/prices.json")
+
+    result = sync_prices.apply().get()
+
+    assert result == {"queued": ["litellm"]}
+    run = SyncRun.objects.get()
+    assert (run.source, run.outcome, run.location) == (
+        "litellm",
+        "applied",
+        server.url("/prices.json"),
+    )
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_the_weekly_task_syncs_through_a_real_worker(celery_worker_process, server, settings):
@@ -118,7 +135,7 @@ def test_the_weekly_task_syncs_through_a_real_worker(celery_worker_process, serv
     body = json.dumps(feed()).encode()
     server.routes["/prices.json"] = lambda handler, hit: reply(handler, 200, body)
 
-    result = sync_prices.delay(url=server.url("/prices.json")).get(timeout=60)
+    result = sync_prices.delay(url=server.url("/prices.json"), source="litellm").get(timeout=60)
 
     run_id = result["sync_run"]
     assert isinstance(run_id, int)

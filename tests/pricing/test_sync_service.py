@@ -181,7 +181,7 @@ def test_bad_entries_are_reported_with_their_key_and_do_not_stop_the_others(tmp_
         }
     )
 
-    run = sync(tmp_path, data)
+    run = sync(tmp_path, {**feed(200), **data})
 
     assert run.invalid == 3
     assert {bad["key"] for bad in run.invalid_entries} == {"model-1", "model-2", "model-3"}

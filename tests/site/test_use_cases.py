@@ -129,4 +129,4 @@ def test_load_demo_publishes_one_use_case_in_debug_mode_once(client, settings) -
 
     assert UseCase.objects.published().count() == 1
     page = client.get("/en/usecases/reasoning-on-a-budget/").content.decode()
-    assert "Reasoning on a budget" in page and "o4-mini" in page
+    assert "Reasoning on a budget" in page and "GPT-5.4 Mini" in page

@@ -1,7 +1,10 @@
 """Where editors write and reviewers sign off: every reviewed type, on the workflow's admin."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from tokonomix.core.uploads import RasterImageField
@@ -18,6 +21,25 @@ from .models import (
     UseCaseEntry,
     Verdict,
 )
+
+
+class ClaimsCheckedAdmin(ReviewableAdmin):
+    """Shows the reviewer, on the change form, every claim of the working copy the data
+    contradicts (tokonomix/editorial/claims.py), before anyone approves it."""
+
+    readonly_fields = ["claims_report"]
+
+    @admin.display(description=_("Claims checked against the data"))
+    def claims_report(self, obj: Any) -> str:
+        if obj.pk is None:
+            return "—"
+        found = obj.claims_check()
+        if not found:
+            return str(_("No claim of this text contradicts the data."))
+        return format_html(
+            '<ul class="errorlist">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((str(claim),) for claim in found)),
+        )
 
 
 class ProfileSectionInline(admin.StackedInline):
@@ -47,14 +69,22 @@ class IllustrationInline(admin.TabularInline):
 
 
 @admin.register(ModelProfile)
-class ModelProfileAdmin(ReviewableAdmin):
+class ModelProfileAdmin(ClaimsCheckedAdmin):
     list_display = ["model", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     list_select_related = ["model"]
     search_fields = ["model__name", "model__slug"]
     autocomplete_fields = ["model"]
     filter_horizontal = ["authors"]
-    fields = ["model", "authors", "status", "published_at", "publish_at", "review_summary"]
+    fields = [
+        "model",
+        "authors",
+        "status",
+        "published_at",
+        "publish_at",
+        "review_summary",
+        "claims_report",
+    ]
     inlines = [ProfileSectionInline, ProfilePointInline, FAQInline, IllustrationInline]
 
 
@@ -66,17 +96,26 @@ class UseCaseEntryInline(admin.TabularInline):
 
 
 @admin.register(UseCase)
-class UseCaseAdmin(ReviewableAdmin):
+class UseCaseAdmin(ClaimsCheckedAdmin):
     list_display = ["title", "slug", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "intro", "status", "published_at", "publish_at", "review_summary"]
+    fields = [
+        "title",
+        "slug",
+        "intro",
+        "status",
+        "published_at",
+        "publish_at",
+        "review_summary",
+        "claims_report",
+    ]
     inlines = [UseCaseEntryInline]
 
 
 @admin.register(Verdict)
-class VerdictAdmin(ReviewableAdmin):
+class VerdictAdmin(ClaimsCheckedAdmin):
     list_display = ["headline", "model", "date", "status", "published_at", "auto_drafted"]
     list_filter = ["status", "date"]
     list_select_related = ["model"]
@@ -93,6 +132,7 @@ class VerdictAdmin(ReviewableAdmin):
         "published_at",
         "publish_at",
         "review_summary",
+        "claims_report",
     ]
 
     @admin.display(boolean=True, description=_("opened by a sync"))

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model
 from models_catalog.schemas import ErrorOut, Text
+from tokonomix.core import flags
 
 from .schemas import ScoreOut, VerdictOut
 from .selectors import (
@@ -44,6 +45,8 @@ def _verdict(item: PublishedVerdict) -> dict[str, Any]:
         "approved_at": item.approval.approved_at if item.approval else None,
         "published_at": item.verdict.published_at,
         "stale_since": item.stale_since,
+        "stale_reasons": item.stale_reasons,
+        "flags": flags.names(item.badges),
     }
 
 
@@ -66,7 +69,8 @@ def _score(item: PublishedScore) -> dict[str, Any]:
 @paginate
 def list_verdicts(request: HttpRequest) -> Any:
     """Published verdicts of every published model, newest first, as their reviewer approved
-    them; `stale_since` is the day the data they relied on changed, if it did."""
+    them; `stale_since` is the day the data they relied on changed, if it did, and
+    `stale_reasons` each claim of the text the data no longer bears out, with its figure."""
     return verdict_pages().map(_verdict)
 
 
@@ -79,7 +83,7 @@ def list_verdicts(request: HttpRequest) -> Any:
 def list_model_verdicts(request: HttpRequest, slug: Text) -> Status[Any]:
     """The model's published verdicts, newest first."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     return Status(200, [_verdict(v) for v in published_verdicts(model=model)])
@@ -106,7 +110,7 @@ def list_scores(request: HttpRequest, suite: Text = "") -> Any:
 def list_model_scores(request: HttpRequest, slug: Text) -> Status[Any]:
     """The model's published evaluation scores."""
     try:
-        model = catalogue.model_header(slug=slug)
+        model = catalogue.model_header(slug=slug, sources=False)
     except Model.DoesNotExist:
         return Status(404, {"detail": f"No published model {slug!r}."})
     return Status(200, [_score(s) for s in score_pages(model=model)[:]])

@@ -21,7 +21,61 @@ from models_catalog.selectors import loaded_offerings
 from pricing.models import PricePoint, plain
 from pricing.selectors import ModelPricing
 
+from .claims import Contradiction, Text, claims_check
+from .figures import FigureBook
+
 LATENCY_DRIFT = 0.30
+
+
+class ChecksClaims:
+    """Reviewed text whose claims are checked against the data (claims.py): before approval
+    (the admin and the review queue show `claims_check()`), and once published, where a
+    contradicted claim marks the text as needing re-review, naming the claim and figure."""
+
+    def claim_texts(self, data: dict[str, Any]) -> list[Text]:
+        raise NotImplementedError
+
+    def claim_ranking(self, data: dict[str, Any]) -> list[tuple[int, str]]:
+        return []
+
+    def claims_check(self, data: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
+        """The claims of `data` (a revision's; the working copy's by default) the data now
+        contradicts."""
+        if data is None:
+            data = self.revision_data()  # type: ignore[attr-defined]
+        book: FigureBook | None = kwargs.get("book")
+        return claims_check(self.claim_texts(data), ranked=self.claim_ranking(data), book=book)
+
+    def published_contradictions(self, current: Any = None) -> list[Contradiction]:
+        """The published revision's contradicted claims (kept for the instance's life)."""
+        data = self.published_data()  # type: ignore[attr-defined]
+        if data is None:
+            return []
+        key = getattr(self, "published_revision_id", None)
+        cached = getattr(self, "_contradictions", None)
+        if cached is not None and cached[0] == key:
+            return list(cached[1])
+        book = current.get("figures") if isinstance(current, dict) else None
+        found = self.claims_check(data, book=book)
+        self._contradictions = (key, found)
+        return found
+
+    def needs_rereview_since(self, approval: Any = None, current: Any = None) -> Any:
+        """The evidence's drift date, or the day a published claim stopped holding (not
+        before its approval): the earlier of the two."""
+        since = super().needs_rereview_since(approval, current)  # type: ignore[misc]
+        approval = approval or self.published_approval()  # type: ignore[attr-defined]
+        if approval is None:
+            return since
+        approved = timezone.localtime(approval.approved_at).date()
+        dates = [max(c.since or approved, approved) for c in self.published_contradictions(current)]
+        if since is not None:
+            dates.append(since)
+        return min(dates) if dates else None
+
+    def rereview_reasons(self, current: Any = None) -> list[str]:
+        """What no longer holds, for readers and reviewers: each claim and its figure."""
+        return [str(c) for c in self.published_contradictions(current)]
 
 
 class AboutAModel:
@@ -107,15 +161,19 @@ def assemble(
 
 def of_page(model: Model, *, pricing: ModelPricing, speed: ModelSpeed) -> dict[str, Any]:
     """The evidence from a model page's pricing and speed sections, reading nothing more
-    unless the reference offering is delisted (then it is not on the page)."""
+    unless the reference offering is delisted (then it is not on the page); with the page's
+    one `FigureBook` (under "figures") for the claims of every text on it."""
     reference = pricing.reference
     if not model.reference_offering_id:
-        return assemble(model, offering=None, point=None, summary=speed.summary)
-    if reference is None or reference.offering.pk != model.reference_offering_id:
-        return collect(model)
-    return assemble(
-        model, offering=reference.offering, point=reference.current, summary=speed.summary
-    )
+        found = assemble(model, offering=None, point=None, summary=speed.summary)
+    elif reference is None or reference.offering.pk != model.reference_offering_id:
+        found = collect(model)
+    else:
+        found = assemble(
+            model, offering=reference.offering, point=reference.current, summary=speed.summary
+        )
+    found["figures"] = FigureBook()
+    return found
 
 
 def drift(

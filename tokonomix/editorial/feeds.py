@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from models_catalog.models import Model
 from tokonomix.core.markdown import markdown_html
+from tokonomix.editorial.figures import data_render
 from tokonomix.editorial.selectors import FeedVerdict, verdict_feed_items
 
 
@@ -26,13 +27,14 @@ class VerdictsFeed(Feed):
     def items(self) -> list[FeedVerdict]:
         return verdict_feed_items(limit=50)
 
-    # Everything below comes from the published revision, subject included.
+    # Everything below comes from the published revision, subject included, with its live
+    # figures written in as they stand today.
 
     def item_title(self, item: FeedVerdict) -> str:
-        return f"{item.subject_name}: {item.data.get('headline', '')}"
+        return f"{item.subject_name}: {data_render(item.data).get('headline', '')}"
 
     def item_description(self, item: FeedVerdict) -> str:
-        return str(markdown_html(item.data.get("body", "")))
+        return str(markdown_html(data_render(item.data).get("body", "")))
 
     def item_link(self, item: FeedVerdict) -> str:
         return reverse("site:model_profile", kwargs={"slug": item.subject_slug}) + "#verdicts"

@@ -17,6 +17,8 @@ class VerdictOut(Schema):
     approved_at: dt.datetime | None
     published_at: dt.datetime | None
     stale_since: dt.date | None
+    stale_reasons: list[str]
+    flags: list[str]
 
 
 class ScoreOut(Schema):

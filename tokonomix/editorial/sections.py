@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from models_catalog.models import Model
+from tokonomix.core import flags
 
+from .figures import data_render
 from .models import ModelProfile
 from .selectors import published_approval_of, published_profile, published_verdicts, score_snapshot
 
@@ -29,6 +31,8 @@ def profile_context(
         data = published.published_data() if published else None
     if data is None:
         return {"profile": None}
+    book = current.get("figures") if isinstance(current, dict) else None
+    data = data_render(data, book=book)
     sections = [
         {"id": f"article-{number}", "title": section["title"], "body": section["body"]}
         for number, section in enumerate(data["sections"], start=1)
@@ -44,9 +48,15 @@ def profile_context(
         and (published is None or working.current_revision_id != published.published_revision_id),
         "profile_sections": sections,
         "profile_approval": approval,
-        "profile_stale_since": published.needs_rereview_since(approval=approval, current=current)
-        if published
-        else None,
+        "profile_stale_since": (
+            stale := published.needs_rereview_since(approval=approval, current=current)
+            if published
+            else None
+        ),
+        "profile_stale_reasons": (
+            reasons := published.rereview_reasons(current) if published and stale else []
+        ),
+        "profile_stale_badges": flags.stale_badges(stale, reasons),
         "faq_jsonld": {
             "@context": "https://schema.org",
             "@type": "FAQPage",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import CharField, OuterRef, Prefetch, QuerySet, Subquery
@@ -18,9 +18,11 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from models_catalog.models import Model
+from tokonomix.core import flags
 from tokonomix.core.workflow.models import Approval
 
 from .evidence import collect as evidence_collect
+from .figures import FigureBook, datas_render
 from .models import EvaluationScore, ModelProfile, Verdict
 
 type ReviewedAboutAModel = Verdict | EvaluationScore | ModelProfile
@@ -67,12 +69,18 @@ def published_profile(*, model: Model) -> ModelProfile | None:
 
 @dataclass(frozen=True)
 class PublishedVerdict:
-    """What readers see of a verdict: its published revision, reviewer and drift."""
+    """What readers see of a verdict: its published revision (live figures written in),
+    reviewer, drift, and the claims the data no longer bears out."""
 
     verdict: Verdict
     data: dict[str, Any]
     approval: Approval | None
     stale_since: dt.date | None
+    stale_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def badges(self) -> list[flags.Badge]:
+        return flags.stale_badges(self.stale_since, self.stale_reasons)
 
 
 def published_verdicts(
@@ -90,7 +98,31 @@ def published_verdicts(
     for verdict in verdicts:
         verdict.subject_model = model  # the drift check reads it: no query per verdict
     evidence = current if current is not None else evidence_collect(model)
-    return [_published_verdict(verdict, evidence) for verdict in verdicts]
+    return _published_verdicts(verdicts, evidence)
+
+
+def _published_verdicts(
+    verdicts: list[Verdict], evidence: dict[str, Any]
+) -> list[PublishedVerdict]:
+    """The verdicts as readers see them, their claims checked against one FigureBook read
+    once for all of them (1 query, 0 when the page's book knows every model named)."""
+    book = evidence.get("figures") if isinstance(evidence.get("figures"), FigureBook) else None
+    book = book or FigureBook()
+    evidence = {**evidence, "figures": book}
+    datas = [verdict.published_data() or {} for verdict in verdicts]
+    book.load(
+        texts=[text for data in datas for text in _texts(data)],
+        slugs=[data["model"] for data in datas if "model" in data],
+    )
+    rendered = datas_render(datas, book=book)
+    return [
+        _published_verdict(verdict, evidence, data)
+        for verdict, data in zip(verdicts, rendered, strict=True)
+    ]
+
+
+def _texts(data: dict[str, Any]) -> list[str]:
+    return [data.get("headline", ""), data.get("body", ""), *data.get("highlights", [])]
 
 
 def published_approval_of(reviewable: ReviewedAboutAModel) -> Approval | None:
@@ -104,13 +136,16 @@ def published_approval_of(reviewable: ReviewedAboutAModel) -> Approval | None:
         return None
 
 
-def _published_verdict(verdict: Verdict, current: dict[str, Any]) -> PublishedVerdict:
+def _published_verdict(
+    verdict: Verdict, current: dict[str, Any], data: dict[str, Any]
+) -> PublishedVerdict:
     approval = published_approval_of(verdict)
     return PublishedVerdict(
         verdict=verdict,
-        data=verdict.published_data() or {},
+        data=data,
         approval=approval,
         stale_since=verdict.needs_rereview_since(approval=approval, current=current),
+        stale_reasons=verdict.rereview_reasons(current) if approval else [],
     )
 
 
@@ -245,6 +280,7 @@ def verdict_pages(*, model: Model | None = None) -> _Pages[PublishedVerdict]:
     queryset = queryset.select_related("published_revision__approval").order_by("-date", "-pk")
 
     def build(verdicts: list[Verdict]) -> list[PublishedVerdict]:
+        # Each verdict about the model its published revision names (its subject).
         slugs = {(v.published_data() or {})["model"] for v in verdicts}
         subjects = {
             m.slug: m
@@ -252,13 +288,22 @@ def verdict_pages(*, model: Model | None = None) -> _Pages[PublishedVerdict]:
             .select_related("reference_offering")
             .prefetch_related("capabilities")
         }
-        evidence = {slug: evidence_collect(subject) for slug, subject in subjects.items()}
-        published = []
+        book = FigureBook()
+        evidence = {
+            slug: {**evidence_collect(subject), "figures": book}
+            for slug, subject in subjects.items()
+        }
+        by_subject: dict[str, list[Verdict]] = {}
         for verdict in verdicts:
             slug = (verdict.published_data() or {})["model"]
             verdict.subject_model = subjects[slug]
-            published.append(_published_verdict(verdict, evidence[slug]))
-        return published
+            by_subject.setdefault(slug, []).append(verdict)
+        built = {
+            item.verdict.pk: item
+            for slug, group in by_subject.items()
+            for item in _published_verdicts(group, evidence[slug])
+        }
+        return [built[v.pk] for v in verdicts]
 
     return _Pages(queryset, build)
 

@@ -32,9 +32,12 @@ class LeaderboardForm(CatalogueFilters):
         ("tier", _("Tier")),
     ]
 
-    field_order = ["provider", "tier", "max_price", "sort", "eu", "capability"]
+    field_order = ["provider", "tier", "max_price", "sort", "eu", "deprecated", "capability"]
 
     eu = forms.BooleanField(label=_("Offered in the EU"), required=False)
+    deprecated = forms.BooleanField(
+        label=_("Include deprecated and retired models"), required=False
+    )
     max_price = forms.DecimalField(
         label=_("Max input $/M"),
         required=False,
@@ -59,6 +62,7 @@ class LeaderboardForm(CatalogueFilters):
             "capabilities": data.get("capability") or [],
             "offered_in_eu": bool(data.get("eu")),
             "max_input_price": data.get("max_price"),
+            "include_out_of_service": bool(data.get("deprecated")),
             "sort": data.get("sort") or "name",
         }
 

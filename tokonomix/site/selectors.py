@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Count,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -19,13 +20,19 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import SpeedSummary
-from models_catalog.models import Model, Offering, Provider
+from benchmarks.speed.selectors import speed_badges
+from models_catalog.models import Dispute, Model, Offering, Provider
 from pricing.selectors import ReferencePrice, reference_price_of, with_reference_price
+from tokonomix.core import flags
 from tokonomix.core.workflow.models import Approval
+from tokonomix.editorial.figures import data_render
 from tokonomix.editorial.models import ModelProfile, UseCase, Verdict
 from tokonomix.editorial.selectors import (
     latest_published_verdicts,
@@ -105,6 +112,36 @@ class LeaderboardRow:
     def speed_simulated(self) -> bool:
         return bool(self.speed and self.speed.is_simulated)
 
+    @property
+    def speed_badges(self) -> list[flags.Badge]:
+        return speed_badges(self.speed)
+
+    @property
+    def model_badges(self) -> list[flags.Badge]:
+        """Lifecycle, and disputed when sources disagree on one of the model's values."""
+        badges = flags.lifecycle_badges(
+            deprecation_date=self.model.deprecation_date,
+            deprecated_by_source=self.model.deprecated_by_source,
+            retired_on=self.model.retired_on,
+            today=self.as_of,
+        )
+        if getattr(self.model, "is_disputed", False):
+            badges += flags.disputed_fields_badges([str(_("a price or a fact"))])
+        return badges
+
+    @property
+    def badges(self) -> list[flags.Badge]:
+        """Every flag of the row, as the downloads carry them."""
+        return self.model_badges + self.speed_badges
+
+    @property
+    def as_of(self) -> dt.date:
+        return getattr(self.model, "listed_as_of", None) or timezone.localdate()
+
+    @property
+    def out_of_service(self) -> bool:
+        return any(b.flag in (flags.Flag.DEPRECATED, flags.Flag.RETIRED) for b in self.model_badges)
+
 
 def _speed_summary(model: Model) -> SpeedSummary | None:
     try:
@@ -146,20 +183,28 @@ def leaderboard_models(
     measured_only: bool = False,
     slugs: Iterable[str] | None = None,
     sort: str = "name",
+    include_out_of_service: bool = False,
 ) -> QuerySet[Model]:
     """Published models with their quoted price and speed summary, filtered and sorted in
     the database: best first on the chosen figure, models without it last, ties by name.
-    One query for any slice of it, so a page of 50 builds 50 rows, whatever the catalogue
-    (read the rows with `LeaderboardRow.of`)."""
+    Deprecated and retired models (the flags module's rule on `as_of`) are left out unless
+    `include_out_of_service`. One query for any slice of it, so a page of 50 builds 50
+    rows, whatever the catalogue (read the rows with `LeaderboardRow.of`)."""
     eu_offering = Offering.objects.listed().filter(model=OuterRef("pk"), regions__code=EU_REGION)
     # Any: the filters below use annotations django-stubs cannot see.
     queryset: Any = with_reference_price(
         Model.objects.published()
         .select_related("provider", "tier", "speed_summary")
-        .annotate(offered_in_eu=Exists(eu_offering))
+        .annotate(
+            offered_in_eu=Exists(eu_offering),
+            is_disputed=Exists(Dispute.objects.open().filter(model=OuterRef("pk"))),
+            listed_as_of=Value(as_of, output_field=DateField()),
+        )
         .with_capabilities(capabilities),
         as_of=as_of,
     )
+    if not include_out_of_service:
+        queryset = queryset.in_service(as_of)
     if provider_id is not None:
         queryset = queryset.filter(provider_id=provider_id)
     if tier_id is not None:
@@ -204,15 +249,24 @@ class CompareColumn:
     def verdict_data(self) -> dict[str, Any] | None:
         return self.verdict.published_data() if self.verdict else None
 
+    @property
+    def model_badges(self) -> list[flags.Badge]:
+        """The same flags the leaderboard shows for the model."""
+        return LeaderboardRow(model=self.model, price=self.price, speed=self.speed).model_badges
+
+    @property
+    def speed_badges(self) -> list[flags.Badge]:
+        return speed_badges(self.speed)
+
 
 def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
     """The published models among `slugs`, in that order, with every section's data;
     6 queries whatever the number of models."""
     models = {
         m.slug: m
-        for m in leaderboard_models(as_of=as_of, slugs=slugs).prefetch_related(
-            "capabilities", "offerings__regions"
-        )
+        for m in leaderboard_models(
+            as_of=as_of, slugs=slugs, include_out_of_service=True
+        ).prefetch_related("capabilities", "offerings__regions")
     }
     ordered = [models[slug] for slug in slugs if slug in models]
     verdicts = latest_published_verdicts(models=ordered)
@@ -254,7 +308,10 @@ def provider_list() -> list[Provider]:
 def provider_page(*, slug: str, as_of: dt.date) -> tuple[Provider, list[LeaderboardRow]]:
     """A provider and its published models with prices; raises Provider.DoesNotExist."""
     provider = Provider.objects.get(slug=slug)
-    return provider, leaderboard(as_of=as_of, provider_id=provider.pk, sort="tier")
+    rows = leaderboard(
+        as_of=as_of, provider_id=provider.pk, sort="tier", include_out_of_service=True
+    )
+    return provider, rows
 
 
 @dataclass(frozen=True)
@@ -270,20 +327,36 @@ def use_case_list() -> list[PublishedUseCase]:
     return sorted(items, key=lambda item: str(item.data.get("title", "")).lower())
 
 
-def use_case_page(*, slug: str, as_of: dt.date) -> tuple[PublishedUseCase, list[LeaderboardRow]]:
+@dataclass(frozen=True)
+class UseCaseRanking:
+    """A use case's ranked models as readers see them: deprecated and retired ones are out
+    of the ranking unless asked for, and counted."""
+
+    rows: list[LeaderboardRow]
+    hidden: list[LeaderboardRow]
+
+
+def use_case_page(
+    *, slug: str, as_of: dt.date, include_out_of_service: bool = False
+) -> tuple[PublishedUseCase, UseCaseRanking]:
     """A published use case and its ranked published models; raises UseCase.DoesNotExist."""
     use_case = UseCase.objects.published().select_related("published_revision").get(slug=slug)
-    data = use_case.published_data() or {}
+    data = data_render(use_case.published_data() or {})
     entries = sorted(data.get("entries", []), key=lambda entry: entry["rank"])
     models = {
-        m.slug: m for m in leaderboard_models(as_of=as_of, slugs=[e["model"] for e in entries])
+        m.slug: m
+        for m in leaderboard_models(
+            as_of=as_of, slugs=[e["model"] for e in entries], include_out_of_service=True
+        )
     }
     ranked = [
         LeaderboardRow.of(m, rank=entry["rank"], note=entry["note"])
         for entry in entries
         if (m := models.get(entry["model"])) is not None
     ]
-    return PublishedUseCase(use_case=use_case, data=data), ranked
+    hidden = [] if include_out_of_service else [row for row in ranked if row.out_of_service]
+    rows = [row for row in ranked if row not in hidden]
+    return PublishedUseCase(use_case=use_case, data=data), UseCaseRanking(rows=rows, hidden=hidden)
 
 
 @dataclass(frozen=True)

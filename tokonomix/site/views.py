@@ -21,8 +21,10 @@ from benchmarks.speed.selectors import CHART_DAYS, PRELIMINARY_BELOW
 from benchmarks.speed.stats import PERCENTILE_METHOD
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider
+from models_catalog.sections import catalogue_context
 from pricing.sections import pricing_context
-from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE
+from pricing.services import HOLD_FACTOR, MAX_DROP_SHARE, MAX_INVALID_SHARE
+from tokonomix.core import flags
 from tokonomix.core.downloads import csv_download
 from tokonomix.core.pagecache import cache_page_for_readers
 from tokonomix.editorial import evidence
@@ -96,6 +98,7 @@ LEADERBOARD_FIELDS = [
     "p50_latency_ms_30d",
     "median_decode_tokens_per_second_30d",
     "availability_30d",
+    "flags",
 ]
 
 
@@ -124,6 +127,7 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
         "p50_latency_ms_30d": row.p50_latency_ms,
         "median_decode_tokens_per_second_30d": row.tokens_per_second,
         "availability_30d": row.availability,
+        "flags": flags.names(row.badges),
     }
 
 
@@ -143,7 +147,14 @@ def leaderboard_csv(request: HttpRequest) -> HttpResponse:
     records = (_leaderboard_record(row) for row in rows)
     return csv_download(
         header=LEADERBOARD_FIELDS,
-        rows=([record[name] for name in LEADERBOARD_FIELDS] for record in records),
+        # One cell for the flags: their names, space-separated.
+        rows=(
+            [
+                " ".join(record[name]) if name == "flags" else record[name]
+                for name in LEADERBOARD_FIELDS
+            ]
+            for record in records
+        ),
         filename="tokonomix-leaderboard.csv",
     )
 
@@ -160,6 +171,8 @@ def leaderboard_json(request: HttpRequest) -> HttpResponse:
                 "output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             },
             "speed_figures": "last 30 days to speed_window_end",
+            "flags": "preliminary, simulated: the speed figures; deprecated, retired, disputed: "
+            "the model (tokonomix.core.flags)",
             "models": [_leaderboard_record(row) for row in rows],
         }
     )
@@ -179,6 +192,7 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     except Model.DoesNotExist:
         raise Http404("No such model") from None
     context: dict[str, Any] = {"model": model}
+    context.update(catalogue_context(model=model, today=timezone.localdate()))
     context.update(pricing_context(model=model, query=request.GET))
     context.update(speed_context(model=model))
     # The profile's and the verdicts' "needs re-review" dates compare what was approved
@@ -272,7 +286,9 @@ def speed_board(request: HttpRequest) -> HttpResponse:
     status = 200
     if sort not in SPEED_SORTS:
         sort, status = "latency", 400
-    rows = selectors.leaderboard(as_of=timezone.localdate(), measured_only=True, sort=sort)
+    rows = selectors.leaderboard(
+        as_of=timezone.localdate(), measured_only=True, sort=sort, include_out_of_service=True
+    )
     return render(
         request,
         "site/speed_board.html",
@@ -311,6 +327,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             "hold_factor": HOLD_FACTOR,
             "max_drop_percent": int(MAX_DROP_SHARE * 100),
+            "max_invalid_percent": int(MAX_INVALID_SHARE * 100),
+            "price_sources": ", ".join(settings.PRICE_SYNC_SOURCES),
         },
     )
 
@@ -320,11 +338,28 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
 
 
 def usecase_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    show_all = request.GET.get("deprecated") == "1"
     try:
-        use_case, entries = selectors.use_case_page(slug=slug, as_of=timezone.localdate())
+        use_case, ranking = selectors.use_case_page(
+            slug=slug, as_of=timezone.localdate(), include_out_of_service=show_all
+        )
     except UseCase.DoesNotExist:
         raise Http404("No such use case") from None
-    return render(request, "site/usecase_detail.html", {"item": use_case, "entries": entries})
+    stale_since = use_case.use_case.needs_rereview_since()
+    reasons = use_case.use_case.rereview_reasons() if stale_since else []
+    return render(
+        request,
+        "site/usecase_detail.html",
+        {
+            "item": use_case,
+            "entries": ranking.rows,
+            "hidden": ranking.hidden,
+            "show_all": show_all,
+            "stale_badges": flags.stale_badges(stale_since, reasons),
+            "stale_since": stale_since,
+            "stale_reasons": reasons,
+        },
+    )
 
 
 @require_GET

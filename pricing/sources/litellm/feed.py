@@ -43,6 +43,11 @@ per-character, per-query, per-1k-token and Databricks DBU costs are not per-toke
 dollars and are not included.  JSON is parsed with ``parse_float=Decimal`` so
 prices are exact.
 
+Lifecycle
+---------
+``deprecation_date``; ``successor_model`` (a key, read like any other key into the
+successor's slug).
+
 Capabilities (only flags the entry states)
 ------------------------------------------
 tools <- supports_function_calling; vision <- supports_vision; json_schema <-
@@ -162,6 +167,7 @@ class _Entry(BaseModel):
     max_output_tokens: TokenCount | None = None
     max_tokens: TokenCount | None = None
     deprecation_date: IsoDate | None = None
+    successor_model: NonEmptyStr | None = None
     prices: dict[str, PerTokenPrice] = Field(default_factory=dict)
     capabilities: dict[str, StrictBool] = Field(default_factory=dict)
 
@@ -173,6 +179,7 @@ _SCALAR_FIELDS = (
     "max_output_tokens",
     "max_tokens",
     "deprecation_date",
+    "successor_model",
 )
 
 
@@ -221,6 +228,7 @@ class LiteLLMSource:
 
     name = SOURCE_NAME
     default_url = DEFAULT_URL
+    creates_models = True
 
     def __init__(self, *, min_entries: int = 50, max_invalid_ratio: float = 0.5) -> None:
         self.min_entries = min_entries
@@ -378,6 +386,11 @@ def _normalize(key: str, entry: _Entry) -> NormalizedEntry:
         capability_sources=capability_sources,
         deprecation_date=entry.deprecation_date,
         variant=info.variant,
+        successor_slug=(
+            _normalize_key(entry.successor_model, entry.litellm_provider).model_slug
+            if entry.successor_model
+            else None
+        ),
     )
 
 

@@ -305,6 +305,15 @@ class Reviewable(models.Model):
         caller already has it (a page comparing several items about one model)."""
         return None
 
+    def claims_check(self, data: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
+        """The claims of the content (the working copy's, or `data`'s) that the data
+        contradicts; shown to reviewers before approval. Content without claims has none."""
+        return []
+
+    def rereview_reasons(self, current: Any = None) -> list[str]:
+        """Why the published content needs re-review, claim by claim (if the content says)."""
+        return []
+
     def needs_rereview_since(self, approval: Approval | None = None, current: Any = None) -> Any:
         """The date the data behind the published content changed since approval, or None."""
         approval = approval or self.published_approval()

@@ -16,11 +16,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     for model in reviewable_models():
         meta = model._meta
         for item in model.objects.filter(status__in=[Status.IN_REVIEW, Status.APPROVED]):
-            waiting.append((meta.verbose_name, item, _change_url(item)))
+            # Claims the data contradicts, for the reviewer to see before approving.
+            waiting.append((meta.verbose_name, item, _change_url(item), item.claims_check()))
         for item in model.objects.published():
             since = item.needs_rereview_since()
             if since is not None:
-                stale.append((meta.verbose_name, item, _change_url(item), since))
+                reasons = item.rereview_reasons()
+                stale.append((meta.verbose_name, item, _change_url(item), since, reasons))
     return TemplateResponse(
         request,
         "admin/workflow/review_queue.html",

@@ -13,10 +13,11 @@ from models_catalog.models import Model
 from tokonomix.core.uploads import validate_image_name
 from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
 
-from ..evidence import AboutAModel
+from ..claims import Text
+from ..evidence import AboutAModel, ChecksClaims
 
 
-class ModelProfile(AboutAModel, Reviewable):
+class ModelProfile(ChecksClaims, AboutAModel, Reviewable):
     """Our long-form opinion of a model; readers see only its published revision."""
 
     model = models.OneToOneField(Model, on_delete=models.CASCADE, related_name="profile")
@@ -65,6 +66,20 @@ class ModelProfile(AboutAModel, Reviewable):
                 for i in self.illustrations.order_by("order", "pk")
             ],
         }
+
+    def claim_texts(self, data: dict[str, Any]) -> list[Text]:
+        subject = data["model"]
+        texts = [
+            Text(where=f"section “{section['title']}”", text=section["body"], subject=subject)
+            for section in data["sections"]
+        ]
+        for kind in ("strengths", "weaknesses"):
+            texts += [Text(where=kind, text=point, subject=subject) for point in data[kind]]
+        texts += [
+            Text(where=f"FAQ “{faq['question']}”", text=faq["answer"], subject=subject)
+            for faq in data["faqs"]
+        ]
+        return texts
 
     def apply_revision_data(self, data: dict[str, Any]) -> None:
         from django.contrib.auth import get_user_model

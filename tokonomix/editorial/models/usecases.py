@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from models_catalog.models import Model
 from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
 
+from ..claims import Text
+from ..evidence import ChecksClaims
 
-class UseCase(Reviewable):
+
+class UseCase(ChecksClaims, Reviewable):
     """An editor-written page for one kind of work, with the models we rank for it."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -43,6 +46,25 @@ class UseCase(Reviewable):
                 for entry in self.entries.select_related("model").order_by("rank", "pk")
             ],
         }
+
+    def claim_texts(self, data: dict[str, Any]) -> list[Text]:
+        ranked = tuple(entry["model"] for entry in data["entries"])
+        return [
+            Text(where="introduction", text=f"{data['title']}.\n{data['intro']}", scope=ranked),
+            *(
+                Text(
+                    where=f"note on #{entry['rank']} {entry['model']}",
+                    text=entry["note"],
+                    subject=entry["model"],
+                    scope=ranked,
+                )
+                for entry in data["entries"]
+                if entry["note"]
+            ),
+        ]
+
+    def claim_ranking(self, data: dict[str, Any]) -> list[tuple[int, str]]:
+        return [(entry["rank"], entry["model"]) for entry in data["entries"]]
 
     def apply_revision_data(self, data: dict[str, Any]) -> None:
         self.title = data["title"]

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from models_catalog.models import Model
 from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
 
-from ..evidence import AboutAModel
+from ..claims import Text
+from ..evidence import AboutAModel, ChecksClaims
 
 
 def _plain(value: Decimal | int | float) -> str:
@@ -22,7 +23,7 @@ def _plain(value: Decimal | int | float) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-class Verdict(AboutAModel, Reviewable):
+class Verdict(ChecksClaims, AboutAModel, Reviewable):
     """Our dated judgement of a model, with the evidence it relied on pinned at approval."""
 
     model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="verdicts")
@@ -84,6 +85,14 @@ class Verdict(AboutAModel, Reviewable):
             "highlights": self.highlight_list(),
             "quality_score": None if self.quality_score is None else _plain(self.quality_score),
         }
+
+    def claim_texts(self, data: dict[str, Any]) -> list[Text]:
+        subject = data["model"]
+        return [
+            Text(where="headline", text=data["headline"], subject=subject),
+            *(Text(where="highlights", text=line, subject=subject) for line in data["highlights"]),
+            Text(where="body", text=data["body"], subject=subject),
+        ]
 
     def apply_revision_data(self, data: dict[str, Any]) -> None:
         self.date = dt.date.fromisoformat(data["date"])

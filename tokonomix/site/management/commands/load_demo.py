@@ -20,6 +20,12 @@ from tokonomix.editorial.models import EvaluationScore, ModelProfile, Verdict
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 PRICE_MAP = DEMO_DIR / "price-map.json"
+# Excerpts of the two other sources, for the models of the price map: what each says of
+# the same prices and facts, so pages show sources, dates and disputes.
+OTHER_SOURCES = {
+    "genai-prices": DEMO_DIR / "genai-prices.json",
+    "models.dev": DEMO_DIR / "models-dev.json",
+}
 EDITORIAL = DEMO_DIR / "editorial.json"
 # The date the demo excerpt's prices are recorded as in force (litellm 1.110.2's map).
 PRICE_MAP_DATE = dt.date(2026, 11, 16)
@@ -59,6 +65,15 @@ class Command(BaseCommand):
         except SyncRefused as refused:
             raise CommandError(f"The demo price map was refused: {refused.run.reason}") from None
         self.stdout.write(f"Prices: {run.get_outcome_display()} ({run.entry_count} entries).")
+        for source, path in OTHER_SOURCES.items():
+            try:
+                other = prices_sync(source=source, path=path, as_of=PRICE_MAP_DATE)
+            except SyncRefused as refused:
+                raise CommandError(f"The demo {source} excerpt was refused: {refused}") from None
+            self.stdout.write(
+                f"{source}: {other.get_outcome_display()} ({other.entry_count} entries, "
+                f"{other.disputes_opened} disputes opened)."
+            )
         editorial = json.loads(EDITORIAL.read_text())
         with transaction.atomic():
             tiers = self._tiers(editorial["tiers"])
@@ -68,7 +83,7 @@ class Command(BaseCommand):
         if settings.DEBUG:
             users = self._demo_users()
             self._demo_profiles(editorial["profiles"], **users)
-            self._demo_use_case(**users)
+            self._demo_use_cases(editorial["use_cases"], **users)
             self._demo_opinions(editorial["verdicts"], editorial["scores"], **users)
 
     def _tiers(self, rows: list[dict[str, Any]]) -> dict[str, Tier]:
@@ -76,7 +91,10 @@ class Command(BaseCommand):
         for row in rows:
             tier, _created = Tier.objects.get_or_create(
                 code=row["code"],
-                defaults={k: row[k] for k in ("label", "rank", "description")},
+                defaults={
+                    "is_flagship": row.get("is_flagship", False),
+                    **{k: row[k] for k in ("label", "rank", "description")},
+                },
             )
             tiers[tier.code] = tier
         return tiers
@@ -158,43 +176,24 @@ class Command(BaseCommand):
                 profile.publish(by=reviewer)
             self.stdout.write(f"Published the demo profile of {model.name}.")
 
-    def _demo_use_case(self, *, editor: Any, reviewer: Any) -> None:
-        """One use-case page written by the demo editor and published by the demo reviewer,
+    def _demo_use_cases(self, rows: list[dict[str, Any]], *, editor: Any, reviewer: Any) -> None:
+        """Use-case pages written by the demo editor and published by the demo reviewer,
         through the real workflow; a use case that already exists is left to the editors."""
         from tokonomix.editorial.models import UseCase
 
-        if UseCase.objects.filter(slug="reasoning-on-a-budget").exists():
-            return
-        with transaction.atomic():
-            use_case = UseCase.objects.create(
-                slug="reasoning-on-a-budget", title="Reasoning on a budget", intro=""
-            )
-            use_case.apply_revision_data(
-                {
-                    "title": "Reasoning on a budget",
-                    "intro": (
-                        "Maths, code review and multi-step planning without frontier prices. "
-                        "We rank small reasoning models by what a typical conversation costs "
-                        "and how they did in our own tests.\n\n"
-                        "Prices and speed beside each model are the site's own, dated figures."
-                    ),
-                    "entries": [
-                        {
-                            "model": "o4-mini",
-                            "rank": 1,
-                            "note": "Best all-rounder: vision and tools.",
-                        },
-                        {"model": "deepseek-reasoner", "rank": 2, "note": "Cheapest, but slower."},
-                        {"model": "gemini-2.5-flash", "rank": 3, "note": "Huge context window."},
-                        {"model": "o3-mini", "rank": 4, "note": "Text only; o4-mini replaces it."},
-                    ],
-                }
-            )
-            use_case.record_revision(by=editor)
-            use_case.submit(by=editor)
-            use_case.approve(by=reviewer, comment="Demo data, checked against the price map.")
-            use_case.publish(by=reviewer)
-        self.stdout.write("Published the demo use case “Reasoning on a budget”.")
+        for row in rows:
+            if UseCase.objects.filter(slug=row["slug"]).exists():
+                continue
+            with transaction.atomic():
+                use_case = UseCase.objects.create(slug=row["slug"], title=row["title"], intro="")
+                use_case.apply_revision_data(
+                    {"title": row["title"], "intro": row["intro"], "entries": row["entries"]}
+                )
+                use_case.record_revision(by=editor)
+                use_case.submit(by=editor)
+                use_case.approve(by=reviewer, comment="Demo data, checked against the data.")
+                use_case.publish(by=reviewer)
+            self.stdout.write(f"Published the demo use case “{row['title']}”.")
 
     def _demo_opinions(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.validators import RegexValidator
@@ -9,6 +10,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from tokonomix.core import flags
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -42,6 +45,13 @@ class Tier(models.Model):
         _("rank"), unique=True, help_text=_("Lower ranks are listed first.")
     )
     description = models.TextField(_("description"), blank=True)
+    is_flagship = models.BooleanField(
+        _("flagship tier"),
+        default=False,
+        help_text=_(
+            "Every move of a price its models' pages quote waits for an editor's confirmation."
+        ),
+    )
 
     class Meta:
         ordering = ["rank"]
@@ -107,6 +117,20 @@ class ModelQuerySet(models.QuerySet["Model"]):
     def for_listing(self) -> ModelQuerySet:
         return self.select_related("provider", "tier").prefetch_related("capabilities")
 
+    def with_sources(self) -> ModelQuerySet:
+        """With the successor, what each source says (`claims`) and the open disputes
+        between sources (`open_disputes`): 2 more queries."""
+        from .provenance import Dispute
+
+        return self.select_related("successor").prefetch_related(
+            "claims",
+            models.Prefetch("disputes", queryset=Dispute.objects.open(), to_attr="open_disputes"),
+        )
+
+    def in_service(self, today: dt.date) -> ModelQuerySet:
+        """Models neither deprecated nor retired on `today` (the flags module's rule)."""
+        return self.exclude(flags.out_of_service_q(today))
+
 
 class Model(models.Model):
     """A canonical model, e.g. o4-mini by OpenAI, whoever sells it."""
@@ -131,6 +155,21 @@ class Model(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     release_date = models.DateField(_("release date"), null=True, blank=True)
     deprecation_date = models.DateField(_("deprecation date"), null=True, blank=True)
+    deprecated_by_source = models.BooleanField(
+        _("a source marks it deprecated"),
+        default=False,
+        help_text=_("Set by a sync when a source says the model is deprecated, dated or not."),
+    )
+    retired_on = models.DateField(
+        _("retired on"),
+        null=True,
+        blank=True,
+        help_text=_("The day its maker stopped serving it: no more speed tests from then on."),
+    )
+    knowledge_cutoff = models.CharField(
+        _("knowledge cut-off"), max_length=10, blank=True, help_text=_("YYYY-MM or YYYY-MM-DD.")
+    )
+    open_weights = models.BooleanField(_("open weights"), null=True, blank=True)
     successor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

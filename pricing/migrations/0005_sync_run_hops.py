@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pricing', '0001_initial'),
+        ('pricing', '0004_sync_run_cross_source_counts'),
     ]
 
     operations = [
