@@ -290,7 +290,7 @@ def test_catalogue_text_above_the_byline_is_labelled_as_catalogue_data(
     assert "Catalogue data" in catalogue
     assert "Unreviewed summary an editor just typed." in catalogue
     assert "not part of any review" in catalogue
-    assert "limits and capabilities follow the source entry <code>o4-mini</code>" in catalogue
+    assert "prices are quoted from the source entry <code>o4-mini</code>" in catalogue
     byline = html[html.index('class="byline"') :]
     assert "Reviewed by Remy Reviewer" in byline
     assert "the strengths and weaknesses, FAQ and article on this page" in byline
