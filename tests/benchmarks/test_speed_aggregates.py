@@ -99,7 +99,7 @@ def test_decode_speed_is_kept_per_day_for_the_chart() -> None:
         ],
     )
 
-    days = list(SpeedDaily.objects.filter(model=model).order_by("day"))
+    days = list(SpeedDaily.objects.filter(model=model, region="all").order_by("day"))
 
     assert [d.median_decode_tps for d in days] == [50.0, 80.0]
     assert SpeedSummary.objects.get(model=model).median_decode_tps == 70.0

@@ -16,9 +16,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from benchmarks.models import SPEED_SOURCES
+from benchmarks.speed import selectors as speed_selectors
+from benchmarks.speed.forms import speed_view
+from benchmarks.speed.regions import ALL_REGIONS, configured_regions, prober_region
+from benchmarks.speed.regions import region as region_of
 from benchmarks.speed.sections import speed_context
 from benchmarks.speed.selectors import CHART_DAYS, PRELIMINARY_BELOW
-from benchmarks.speed.stats import PERCENTILE_METHOD
+from benchmarks.speed.stats import INTERVAL_METHOD, PERCENTILE_METHOD
+from benchmarks.speed.workloads import DEFAULT_WORKLOAD, WORKLOADS
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider
 from pricing.sections import pricing_context
@@ -60,6 +65,22 @@ def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [selectors.LeaderboardRow.of(model) for model in page.object_list]
     query = _query_without(request, "page")
+    sort = form.filters()["sort"]
+    # Sorted by a speed figure: which rows cannot be told apart from the one above.
+    speed_column = {"latency": "p50_latency_ms_30d", "tps": "median_decode_tps_30d"}.get(sort)
+    speed_ties = (
+        {
+            row.model.pk
+            for row, tie in zip(
+                rows,
+                speed_selectors.ties_with_previous([r.speed for r in rows], speed_column),
+                strict=True,
+            )
+            if tie
+        }
+        if speed_column
+        else set()
+    )
     return render(
         request,
         "site/home.html",
@@ -70,7 +91,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "row_count": page.paginator.count,
             "query": query,
             "sort_query": _query_without(request, "page", "sort"),
-            "current_sort": form.filters()["sort"],
+            "current_sort": sort,
+            "speed_ties": speed_ties,
             "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             "as_of": timezone.localdate(),
@@ -176,7 +198,7 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such model") from None
     context: dict[str, Any] = {"model": model}
     context.update(pricing_context(model=model, query=request.GET))
-    context.update(speed_context(model=model))
+    context.update(speed_context(model=model, query=request.GET, pricing=context["pricing"]))
     # The profile's and the verdicts' "needs re-review" dates compare what was approved
     # with the prices and speed the sections above already read.
     current = evidence.of_page(model, pricing=context["pricing"], speed=context["speed"])
@@ -260,7 +282,12 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-SPEED_SORTS = {"latency": "P50 latency", "tps": "Tokens per second", "availability": "Availability"}
+SPEED_SORTS = {
+    "latency": "P50 latency",
+    "ttft": "P50 time to first token",
+    "tps": "Tokens per second",
+    "availability": "Availability",
+}
 
 
 def speed_board(request: HttpRequest) -> HttpResponse:
@@ -268,16 +295,28 @@ def speed_board(request: HttpRequest) -> HttpResponse:
     status = 200
     if sort not in SPEED_SORTS:
         sort, status = "latency", 400
-    rows = selectors.leaderboard(as_of=timezone.localdate(), measured_only=True, sort=sort)
+    region, workload, refused = speed_view(request.GET)
+    if refused:
+        status = 400
     return render(
         request,
         "site/speed_board.html",
         {
-            "rows": rows,
+            "rows": speed_selectors.speed_board(region=region, workload=workload, sort=sort),
             "sort": sort,
             "sorts": SPEED_SORTS,
             "bad_sort": status == 400,
             "preliminary_below": PRELIMINARY_BELOW,
+            "estimate_column": speed_selectors.BOARD_SORTS[sort][0],
+            "region": region_of(region),
+            "workload": WORKLOADS[workload],
+            "region_choices": [region_of(ALL_REGIONS), *configured_regions()],
+            "workload_choices": list(WORKLOADS.values()),
+            "view_query": urlencode({"region": region, "workload": workload}),
+            # The model pages' own view of the same figures (none for the default view).
+            "profile_query": ""
+            if (region, workload) == (ALL_REGIONS, DEFAULT_WORKLOAD)
+            else urlencode({"region": region, "workload": workload}),
         },
         status=status,
     )
@@ -301,7 +340,12 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "chart_days": CHART_DAYS,
             "speedtest_timeout": settings.SPEEDTEST_TIMEOUT,
             "speedtest_stall_timeout": settings.SPEEDTEST_STALL_TIMEOUT,
-            "speedtest_cron": _cron_text(beat["speed-tests"]["schedule"]),
+            "speedtest_runs_per_day": settings.SPEEDTEST_RUNS_PER_DAY,
+            "speedtest_regions": configured_regions(),
+            "speedtest_prober_region": region_of(prober_region()),
+            "speedtest_budgets": bool(settings.SPEEDTEST_MONTHLY_BUDGETS_USD),
+            "workloads": list(WORKLOADS.values()),
+            "interval_method": INTERVAL_METHOD,
             "price_sync_cron": _cron_text(beat["sync-prices"]["schedule"]),
             "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
