@@ -31,6 +31,7 @@ __all__ = [
     "SampleResult",
     "SampleStatus",
     "StreamedAnswer",
+    "decode_speed",
     "measure_series",
     "measure_series_sync",
     "measure_stream",
@@ -297,12 +298,6 @@ async def _measure(
     reasoning_tokens = _as_int(getattr(details, "reasoning_tokens", None))
     input_tokens, cached_input_tokens = _input_tokens(usage)
 
-    # Answer and reasoning tokens, as the usage report counts them; but reasoning the server
-    # kept hidden was produced before the first streamed token, outside the decode window.
-    streamed_tokens = output_tokens
-    if reasoning_tokens and not streamed_reasoning:
-        streamed_tokens = max(0, output_tokens - reasoning_tokens)
-    decode_s = last_token - first_token
     total_s = end - t0
     return SampleResult(
         started_at=started_at,
@@ -313,13 +308,35 @@ async def _measure(
         latency_ms=total_s * 1000,
         output_tokens=output_tokens,
         reasoning_tokens=reasoning_tokens,
-        decode_tokens_per_second=(
-            (streamed_tokens - 1) / decode_s if streamed_tokens >= 2 and decode_s > 0 else None
+        decode_tokens_per_second=decode_speed(
+            output_tokens=output_tokens,
+            reasoning_tokens=reasoning_tokens,
+            reasoning_streamed=streamed_reasoning,
+            decode_s=last_token - first_token,
         ),
         e2e_tokens_per_second=output_tokens / total_s if total_s > 0 else None,
         input_tokens=input_tokens,
         cached_input_tokens=cached_input_tokens,
     )
+
+
+def decode_speed(
+    *,
+    output_tokens: int,
+    reasoning_tokens: int | None,
+    reasoning_streamed: bool,
+    decode_s: float,
+) -> float | None:
+    """(tokens streamed - 1) / the seconds from the first streamed token to the last.
+
+    The tokens are answer and reasoning tokens, as the usage report counts them; but
+    reasoning the server kept hidden (reported, never streamed) was produced before the
+    first streamed token, outside the window, so only the answer's tokens count then.
+    """
+    streamed = output_tokens
+    if reasoning_tokens and not reasoning_streamed:
+        streamed = max(0, output_tokens - reasoning_tokens)
+    return (streamed - 1) / decode_s if streamed >= 2 and decode_s > 0 else None
 
 
 def _input_tokens(usage: Any) -> tuple[int | None, int | None]:
