@@ -124,3 +124,14 @@ def test_a_model_with_one_tested_offering_shows_no_offering_table(client) -> Non
     page = client.get("/en/models/one-host/").content.decode()
 
     assert "The same model from each provider we test" not in page
+
+
+def test_the_leaderboard_downloads_carry_the_interval_and_the_count(client, three) -> None:  # type: ignore[no-untyped-def]
+    body = client.get("/en/leaderboard.json?sort=latency").json()
+    quick = next(m for m in body["models"] if m["slug"] == "quick")
+
+    assert quick["p50_latency_ms_30d"] == pytest.approx(1000.0)
+    assert quick["p50_latency_ms_30d_low"] < 1000.0 < quick["p50_latency_ms_30d_high"]
+    assert quick["speed_samples_30d"] == 30
+    header = client.get("/en/leaderboard.csv").content.decode().splitlines()[0]
+    assert "p50_latency_ms_30d_low,p50_latency_ms_30d_high,speed_samples_30d" in header

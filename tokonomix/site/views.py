@@ -116,6 +116,9 @@ LEADERBOARD_FIELDS = [
     "speed_last_measured_at",
     "speed_simulated",
     "p50_latency_ms_30d",
+    "p50_latency_ms_30d_low",
+    "p50_latency_ms_30d_high",
+    "speed_samples_30d",
     "median_decode_tokens_per_second_30d",
     "availability_30d",
 ]
@@ -126,6 +129,8 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
         if isinstance(value, Decimal):
             return format(value.normalize(), "f")
         return None if value is None else str(value)
+
+    latency = row.speed.estimate("p50_latency_ms_30d") if row.speed else None
 
     return {
         "slug": row.model.slug,
@@ -144,6 +149,10 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
         else None,
         "speed_simulated": row.speed_simulated if row.speed else None,
         "p50_latency_ms_30d": row.p50_latency_ms,
+        # Its 95% bootstrap interval and the successful requests behind it.
+        "p50_latency_ms_30d_low": latency.low if latency else None,
+        "p50_latency_ms_30d_high": latency.high if latency else None,
+        "speed_samples_30d": latency.n if latency else None,
         "median_decode_tokens_per_second_30d": row.tokens_per_second,
         "availability_30d": row.availability,
     }
@@ -181,7 +190,8 @@ def leaderboard_json(request: HttpRequest) -> HttpResponse:
                 "input_tokens": settings.TYPICAL_INPUT_TOKENS,
                 "output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             },
-            "speed_figures": "last 30 days to speed_window_end",
+            "speed_figures": "last 30 days to speed_window_end, every prober region, the "
+            "standard workload; _low and _high: the 95% bootstrap interval",
             "models": [_leaderboard_record(row) for row in rows],
         }
     )
