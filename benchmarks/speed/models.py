@@ -213,14 +213,21 @@ class SpeedTestRun(models.Model):
         max_length=16, choices=SampleSource.choices, default=SampleSource.SCHEDULED
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    queued_for = models.CharField(
+        _("queued for region"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The prober region whose queue (speedtests.<region>) the run was sent to; empty: "
+            "the default queue, for whichever prober takes it."
+        ),
+    )
     region = models.CharField(
         _("prober region"),
         max_length=40,
         blank=True,
         db_index=True,
-        help_text=_(
-            "Where it was measured from. Empty while queued for whichever prober takes it."
-        ),
+        help_text=_("Where it was measured from: the region of the worker that took it."),
     )
     workload = models.CharField(
         max_length=20,
@@ -278,7 +285,7 @@ class SpeedTestRun(models.Model):
             ),
             # Once per target, region, workload and scheduled time, however often it is sent.
             models.UniqueConstraint(
-                fields=["target", "region", "workload", "scheduled_for"],
+                fields=["target", "queued_for", "workload", "scheduled_for"],
                 condition=Q(scheduled_for__isnull=False),
                 name="one_scheduled_run_per_slot",
             ),

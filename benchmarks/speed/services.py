@@ -91,14 +91,14 @@ def speed_run_create(
     is_simulated: bool = False,
     target: SpeedTarget | None = None,
     workload: str = DEFAULT_WORKLOAD,
-    region: str = "",
+    queued_for: str = "",
     scheduled_for: dt.datetime | None = None,
 ) -> SpeedTestRun:
     """A queued run of any endpoint; the caller executes it or hands it to a worker.
 
     A sized workload sets its own output limit, and a parallel one sends whole waves: the
-    samples are rounded up to a multiple of its concurrency. `region` empty: measured from
-    wherever the run is executed.
+    samples are rounded up to a multiple of its concurrency. `queued_for`: the prober region
+    that must measure it; empty: whichever process executes it.
     """
     spec = WORKLOADS[workload]
     if spec.output_tokens is not None:
@@ -119,7 +119,7 @@ def speed_run_create(
         prompt_set=prompt_set,
         output_limit_param=output_limit_param,
         workload=workload,
-        region=region,
+        queued_for=queued_for,
         scheduled_for=scheduled_for,
     )
 
@@ -129,7 +129,7 @@ def speed_run_create_for_target(
     target: SpeedTarget,
     source: str,
     workload: str = DEFAULT_WORKLOAD,
-    region: str = "",
+    queued_for: str = "",
     scheduled_for: dt.datetime | None = None,
 ) -> SpeedTestRun:
     return speed_run_create(
@@ -145,7 +145,7 @@ def speed_run_create_for_target(
         output_limit_param=target.output_limit_param,
         is_simulated=target.is_simulated,
         workload=workload,
-        region=region,
+        queued_for=queued_for,
         scheduled_for=scheduled_for,
     )
 
@@ -167,7 +167,7 @@ def speed_runs_queue(
         return [
             (
                 speed_run_create_for_target(
-                    target=target, source=source, workload=workload, region=region
+                    target=target, source=source, workload=workload, queued_for=region
                 ).pk,
                 queue,
             )
@@ -197,7 +197,7 @@ def speed_runs_queue_due(*, now: dt.datetime | None = None) -> list[QueuedRun]:
         queued = set(
             SpeedTestRun.objects.filter(
                 scheduled_for__gt=after, scheduled_for__lte=now, target__isnull=False
-            ).values_list("target_id", "workload", "region", "scheduled_for")
+            ).values_list("target_id", "workload", "queued_for", "scheduled_for")
         )
         return [
             (
@@ -205,7 +205,7 @@ def speed_runs_queue_due(*, now: dt.datetime | None = None) -> list[QueuedRun]:
                     target=targets[target_id],
                     source=SampleSource.SCHEDULED,
                     workload=workload,
-                    region=region,
+                    queued_for=region,
                     scheduled_for=moment,
                 ).pk,
                 queue,
@@ -256,13 +256,12 @@ def speedtest_execute(
     run = _claim(run_id)
     if run is None:
         return SpeedTestRun.objects.get(pk=run_id)
-    here = prober_region()
-    if run.region != here:
+    if run.queued_for and run.queued_for != run.region:
         return _finish_skipped(
             run,
-            f"queued for prober region {run.region}, but this worker measures from {here}: "
-            f"start the workers of queue speedtests.{run.region} with "
-            f"SPEEDTEST_PROBER_REGION={run.region}",
+            f"queued for prober region {run.queued_for}, but this worker measures from "
+            f"{run.region}: start the workers of queue speedtests.{run.queued_for} with "
+            f"SPEEDTEST_PROBER_REGION={run.queued_for}",
         )
     api_key = NO_KEY
     if run.api_key_env:
@@ -326,8 +325,9 @@ def _claim(run_id: int) -> SpeedTestRun | None:
         run.status = SpeedTestRun.Status.RUNNING
         run.attempt += 1
         run.started_at = timezone.now()
-        # Queued for whichever prober takes it: this one, from where it stands.
-        run.region = run.region or prober_region()
+        # Where this attempt measures from (speedtest_execute refuses it when the run was
+        # queued for another region).
+        run.region = prober_region()
         run.save(update_fields=["status", "attempt", "started_at", "region"])
         return run
 

@@ -218,6 +218,7 @@ def run(env: dict[str, str]) -> int:
         duplicates = len(positions) - len(set(positions))
         by_region = Counter(SpeedSample.objects.values_list("region", flat=True))
         mislabelled = SpeedSample.objects.exclude(region=F("run__region")).count()
+        misrouted = SpeedTestRun.objects.exclude(region=F("queued_for")).count()
         requests = server.request_counts
 
     samples = sum(per_run.values())
@@ -241,6 +242,7 @@ def run(env: dict[str, str]) -> int:
         f"samples stored: {samples} (expected {expected_runs * SAMPLES}), duplicates: "
         f"{duplicates}, by region: {dict(by_region)}, region unlike the run's: {mislabelled}"
     )
+    print(f"runs measured in another region than they were sent to: {misrouted}")
     print(f"samples in the per-model summaries: {summarised}")
     print(f"chat requests seen by the simulator: {sum(requests.values())}")
 
@@ -255,6 +257,8 @@ def run(env: dict[str, str]) -> int:
         problems.append("a run is missing samples or has extra ones")
     if duplicates:
         problems.append(f"{duplicates} samples stored twice")
+    if misrouted:
+        problems.append(f"{misrouted} runs measured in another region than they were sent to")
     if mislabelled or set(by_region) != set(REGIONS):
         problems.append("samples not tagged with their run's region")
     if summarised != expected_runs * SAMPLES:

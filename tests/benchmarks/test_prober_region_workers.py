@@ -78,7 +78,7 @@ def wait_for(condition, *, timeout_s: float, what: str, log: Path) -> None:  # t
 
 
 def statuses(region: str) -> Counter[str]:
-    return Counter(SpeedTestRun.objects.filter(region=region).values_list("status", flat=True))
+    return Counter(SpeedTestRun.objects.filter(queued_for=region).values_list("status", flat=True))
 
 
 @pytest.mark.services
@@ -133,6 +133,7 @@ def test_two_region_workers_measure_every_target_once_from_each_region(
         broker.delete("speedtests.eu-central", "speedtests.us-east")
 
     runs = list(SpeedTestRun.objects.all())
+    assert all(r.region == r.queued_for for r in runs)  # measured where it was sent
     assert Counter((r.target_id, r.region) for r in runs) == Counter(
         {(t.pk, region): 1 for t in targets for region in ("eu-central", "us-east")}
     )

@@ -42,7 +42,7 @@ def test_the_fan_out_queues_one_run_per_target_and_region_on_the_regions_queue(
         run_ids = speedtests_enqueue(source="scheduled")
 
     runs = SpeedTestRun.objects.filter(pk__in=run_ids)
-    assert sorted((r.target_id, r.region) for r in runs) == sorted(
+    assert sorted((r.target_id, r.queued_for) for r in runs) == sorted(
         (t.pk, region) for t in targets for region in REGIONS
     )
     sent = [c for c in callbacks if isinstance(c, partial)]
@@ -50,7 +50,7 @@ def test_the_fan_out_queues_one_run_per_target_and_region_on_the_regions_queue(
     assert queues == ["speedtests.eu-central"] * 2 + ["speedtests.us-east"] * 2
     for callback in sent:
         [run_id] = callback.keywords["args"]
-        region = SpeedTestRun.objects.get(pk=run_id).region
+        region = SpeedTestRun.objects.get(pk=run_id).queued_for
         assert callback.keywords["queue"] == f"speedtests.{region}"
 
 
@@ -62,7 +62,7 @@ def test_a_run_records_the_region_of_the_worker_that_measured_it(
     settings.SPEEDTEST_PROBER_REGION = "ap-south"
     target = speed_target(base_url=simulator.base_url)
     run = speed_run_create_for_target(target=target, source="manual")
-    assert run.region == ""  # queued for whichever prober takes it
+    assert run.queued_for == "" and run.region == ""  # for whichever prober takes it
 
     run = speedtest_execute(run_id=run.pk)
 
@@ -77,11 +77,12 @@ def test_a_run_queued_for_another_region_is_skipped_not_mislabelled(
 ) -> None:
     settings.SPEEDTEST_PROBER_REGION = "eu-central"
     target = speed_target(base_url=simulator.base_url, api_model="wrong-region")
-    run = speed_run_create_for_target(target=target, source="scheduled", region="us-east")
+    run = speed_run_create_for_target(target=target, source="scheduled", queued_for="us-east")
 
     run = speedtest_execute(run_id=run.pk)
 
     assert run.status == "skipped"
+    assert run.region == "eu-central"  # the worker that refused it says where it stands
     assert "queued for prober region us-east" in run.reason
     assert "SPEEDTEST_PROBER_REGION=us-east" in run.reason
     assert simulator.requests_for("wrong-region") == 0

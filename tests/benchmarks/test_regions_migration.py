@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("benchmarks", "0005_reviewed_content_moved_to_editorial")]
-AFTER = [("benchmarks", "0006_speed_regions_workloads_intervals")]
+AFTER = [("benchmarks", "0007_speed_existing_rows")]
 
 
 def migrate(targets):  # type: ignore[no-untyped-def]
@@ -76,6 +76,7 @@ def test_rows_from_before_regions_get_the_default_region_and_the_standard_worklo
         NewRun = new.get_model("benchmarks", "SpeedTestRun")
         runs = {r.source: r for r in NewRun.objects.all()}
         assert runs["scheduled"].region == "default" and runs["scheduled"].workload == "standard"
+        assert runs["scheduled"].queued_for == ""  # the default queue, as before
         assert runs["testbench"].workload == ""
         assert runs["scheduled"].offering_id == offering.pk
         samples = {s.source: s for s in new.get_model("benchmarks", "SpeedSample").objects.all()}

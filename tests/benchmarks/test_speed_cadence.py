@@ -84,7 +84,7 @@ def test_due_runs_are_queued_once_for_each_moment_and_region(
     again = speed_runs_queue_due(now=moment + dt.timedelta(minutes=5))
 
     runs = SpeedTestRun.objects.filter(pk__in=[run_id for run_id, _queue in queued])
-    assert sorted((r.workload, r.region, r.scheduled_for) for r in runs) == [
+    assert sorted((r.workload, r.queued_for, r.scheduled_for) for r in runs) == [
         ("medium", "eu-central", moment),
         ("medium", "us-east", moment),
     ]
@@ -118,12 +118,12 @@ def test_the_database_refuses_a_second_run_for_the_same_moment(simulator: Simula
     target = speed_target(base_url=simulator.base_url)
     moment = dt.datetime(2026, 3, 2, 5, 17, tzinfo=UTC)
     speed_run_create_for_target(
-        target=target, source="scheduled", region="eu", scheduled_for=moment
+        target=target, source="scheduled", queued_for="eu", scheduled_for=moment
     )
 
     with pytest.raises(IntegrityError), transaction.atomic():
         speed_run_create_for_target(
-            target=target, source="scheduled", region="eu", scheduled_for=moment
+            target=target, source="scheduled", queued_for="eu", scheduled_for=moment
         )
 
 
@@ -148,3 +148,25 @@ def test_a_scheduled_fan_out_sent_twice_in_one_slot_queues_once(
     assert second == {"queued": 0}
     slot = ScheduledSlot.objects.get(task="benchmarks.tasks.speedtests_fan_out")
     assert slot.refused == 1
+
+
+@pytest.mark.django_db
+def test_without_regions_a_run_taken_by_a_worker_is_not_queued_again_for_its_moment(
+    settings,  # type: ignore[no-untyped-def]
+    simulator: SimulatorServer,
+    fast_speedtests: None,
+) -> None:
+    """The worker writes its own region on the run; the next look at the same moments must
+    still know the moment was queued."""
+    from benchmarks.speed.services import speedtest_execute
+
+    settings.SPEEDTEST_REGIONS = {}
+    settings.SPEEDTEST_PROBER_REGION = "eu-central"
+    target = speed_target(base_url=simulator.base_url, api_model="once-only")
+    moment = due_times(target_id=target.pk, workload="standard", day=DAY, runs_per_day=4)[0]
+    [(run_id, queue)] = speed_runs_queue_due(now=moment)
+    assert queue is None
+    assert speedtest_execute(run_id=run_id).region == "eu-central"
+
+    assert speed_runs_queue_due(now=moment + dt.timedelta(minutes=5)) == []
+    assert SpeedTestRun.objects.count() == 1
