@@ -8,6 +8,7 @@ stops start-up with ImproperlyConfigured naming the variable.
 import datetime as dt
 import ipaddress
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -308,10 +309,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": _cron("PRICE_SYNC_CRON", default="0 3 * * 1"),
         "kwargs": SCHEDULED,
     },
-    # Weekly speed tests of every enabled target: Tuesday 04:00 unless SPEEDTEST_CRON says.
+    # Every five minutes: queue the speed tests that fell due since the last look (each
+    # target SPEEDTEST_RUNS_PER_DAY times a day, at jittered times; benchmarks.speed.cadence).
     "speed-tests": {
         "task": "benchmarks.tasks.speedtests_fan_out",
-        "schedule": _cron("SPEEDTEST_CRON", default="0 4 * * 2"),
+        "schedule": crontab(minute="*/5"),
         "kwargs": SCHEDULED,
     },
     # Every five minutes: fail the sync runs and speed-test runs whose worker died, so no
@@ -528,6 +530,84 @@ SPEEDTEST_TIMEOUT: float = _parsed("SPEEDTEST_TIMEOUT", env.float, 60.0)
 SPEEDTEST_STALL_TIMEOUT: float = _parsed("SPEEDTEST_STALL_TIMEOUT", env.float, 30.0)
 if SPEEDTEST_TIMEOUT <= 0 or SPEEDTEST_STALL_TIMEOUT <= 0:
     raise ImproperlyConfigured("SPEEDTEST_TIMEOUT and SPEEDTEST_STALL_TIMEOUT must be positive")
+if env.str("SPEEDTEST_CRON", default=""):
+    raise ImproperlyConfigured(
+        "SPEEDTEST_CRON is gone: each target is now tested SPEEDTEST_RUNS_PER_DAY times a day "
+        "(default 4) at jittered times, so no hour dominates. Remove SPEEDTEST_CRON."
+    )
+# Tests of each target, region and workload a day, at times spread over the day (beat looks
+# for the ones due every five minutes).
+SPEEDTEST_RUNS_PER_DAY: int = _parsed("SPEEDTEST_RUNS_PER_DAY", env.int, 4)
+if not 1 <= SPEEDTEST_RUNS_PER_DAY <= 48:
+    raise ImproperlyConfigured("SPEEDTEST_RUNS_PER_DAY must be between 1 and 48")
+
+# Region codes name queues (speedtests.<code>) and appear in URLs: lower case, digits, dashes.
+_REGION_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+
+
+def _region_code(name: str, value: str) -> str:
+    if not _REGION_CODE.match(value) or len(value) > 40 or value == "all":
+        raise ImproperlyConfigured(
+            f"{name}: {value!r} is not a region code (lower-case letters, digits and dashes, "
+            'at most 40 characters, not "all"), e.g. eu-central'
+        )
+    return value
+
+
+def _regions(name: str) -> dict[str, str]:
+    """`code=where it is;code=where it is` in order, e.g. `eu-central=Frankfurt, Germany`."""
+    regions: dict[str, str] = {}
+    for entry in env.str(name, default="").split(";"):
+        if not entry.strip():
+            continue
+        code, equals, where = entry.partition("=")
+        code = _region_code(name, code.strip())
+        if not equals or not where.strip():
+            raise ImproperlyConfigured(
+                f"{name}: say where region {code!r} is, e.g. {code}=Frankfurt, Germany"
+            )
+        if code in regions:
+            raise ImproperlyConfigured(f"{name} lists region {code!r} twice")
+        regions[code] = where.strip()
+    return regions
+
+
+# The region this process measures from (set per worker: a worker consuming the queue
+# speedtests.eu-central runs with SPEEDTEST_PROBER_REGION=eu-central). Every run records it.
+SPEEDTEST_PROBER_REGION: str = _region_code(
+    "SPEEDTEST_PROBER_REGION", env.str("SPEEDTEST_PROBER_REGION", default="") or "default"
+)
+# The regions the fan-out sends every test to, one queue each (speedtests.<code>), with where
+# each prober stands, for the methodology page. Empty: one prober, the default queue, and each
+# run records the region of the worker that took it.
+SPEEDTEST_REGIONS: dict[str, str] = _regions("SPEEDTEST_REGIONS")
+
+
+def _budgets(name: str) -> dict[str, Decimal]:
+    """`KEY_VARIABLE=dollars,...`; `*` is every key variable not named."""
+    budgets: dict[str, Decimal] = {}
+    for entry in env.str(name, default="").split(","):
+        if not entry.strip():
+            continue
+        key, equals, amount = entry.partition("=")
+        key = key.strip()
+        if not re.match(r"^([A-Z_][A-Z0-9_]*|\*)\Z", key) or not equals:
+            raise ImproperlyConfigured(
+                f"{name} entries are KEY_VARIABLE=dollars (or *=dollars), not {entry.strip()!r}"
+            )
+        try:
+            budgets[key] = Decimal(amount.strip())
+        except InvalidOperation as exc:
+            raise ImproperlyConfigured(f"{name}: {amount.strip()!r} is not an amount") from exc
+        if not budgets[key].is_finite() or budgets[key] < 0:
+            raise ImproperlyConfigured(f"{name}: the budget of {key} must be a finite amount >= 0")
+    return budgets
+
+
+# Dollars the scheduled and manual speed tests of each API key variable may spend per UTC
+# month, e.g. OPENAI_API_KEY=50,*=10. A run that could pass its key's budget is skipped, with
+# the reason. Unset: no limit. Targets that need no key are never limited.
+SPEEDTEST_MONTHLY_BUDGETS_USD: dict[str, Decimal] = _budgets("SPEEDTEST_MONTHLY_BUDGETS_USD")
 
 # --- Live testbench ------------------------------------------------------------------
 

@@ -9,10 +9,11 @@ import hmac
 import json
 import logging
 import math
+import random
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Long enough that any sane client timeout fires first; the task is cancelled on stop.
 _STALL_S = 3600.0
+_PROMPTS_KEPT = 1000
+_PROMPT_CHARS_KEPT = 80
 
 
 def _error_body(message: str, type_: str, code: str | None = None) -> dict[str, Any]:
@@ -52,6 +55,10 @@ class SimulatorAPI:
         self._default = default_model or SimulatedModel()
         self._api_key = api_key
         self._counts: Counter[str] = Counter()
+        # One seeded series of TTFT draws per model name, in the order requests arrive.
+        self._draws: dict[str, random.Random] = {}
+        # The start of each recent prompt (its last message), for tests of what was sent.
+        self._prompts: deque[tuple[str, str]] = deque(maxlen=_PROMPTS_KEPT)
         self._connections = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._clock: SimulatorClock = clock or LoopClock()
@@ -64,10 +71,23 @@ class SimulatorAPI:
 
     def set_model(self, name: str, model: SimulatedModel | None) -> None:
         with self._lock:
+            self._draws.pop(name, None)
             if model is None:
                 self._models.pop(name, None)
             else:
                 self._models[name] = model
+
+    def _ttft_s(self, name: str, model: SimulatedModel) -> float:
+        """This request's time to first token: the configured one, or a draw around it."""
+        if not model.ttft_spread:
+            return model.ttft_ms / 1000
+        with self._lock:
+            rng = self._draws.get(name)
+            if rng is None:
+                seed = model.seed if model.seed is not None else random.randrange(2**32)  # noqa: S311
+                rng = self._draws[name] = random.Random(seed)  # noqa: S311 - timings, not secrets
+            factor = rng.lognormvariate(0.0, model.ttft_spread)
+        return model.ttft_ms * factor / 1000
 
     def models(self) -> dict[str, SimulatedModel]:
         with self._lock:
@@ -80,6 +100,12 @@ class SimulatorAPI:
     def reset_counts(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._prompts.clear()
+
+    def prompts_seen(self, name: str) -> list[str]:
+        """The first characters of the recent prompts sent to one model, oldest first."""
+        with self._lock:
+            return [prompt for model, prompt in self._prompts if model == name]
 
     def connections_accepted(self) -> int:
         with self._lock:
@@ -263,6 +289,10 @@ class SimulatorAPI:
             return await self._send_json(writer, 400, body, request.keep_alive)
 
         model = self.model_for(name)
+        messages = payload["messages"]
+        last = messages[-1] if messages and isinstance(messages[-1], dict) else {}
+        with self._lock:
+            self._prompts.append((name, str(last.get("content", ""))[:_PROMPT_CHARS_KEPT]))
 
         if model.fault == "rate_limit":
             retry_s = model.retry_after_s
@@ -287,12 +317,15 @@ class SimulatorAPI:
         plan = AnswerPlan(reasoning, content, "length" if capped else "stop")
         prompt_tokens = prompt_tokens_estimate(payload.get("messages"))
 
+        ttft_s = self._ttft_s(name, model)
         if payload.get("stream"):
             include_usage = bool(stream_options.get("include_usage"))
             return await self._stream(
-                writer, request, name, model, plan, prompt_tokens, include_usage, t_request
+                writer, request, name, model, plan, prompt_tokens, include_usage, t_request, ttft_s
             )
-        return await self._complete(writer, request, name, model, plan, prompt_tokens, t_request)
+        return await self._complete(
+            writer, request, name, model, plan, prompt_tokens, t_request, ttft_s
+        )
 
     @staticmethod
     def _usage(plan: AnswerPlan, prompt_tokens: int) -> dict[str, Any]:
@@ -314,6 +347,7 @@ class SimulatorAPI:
         prompt_tokens: int,
         include_usage: bool,
         t_request: float,
+        ttft_s: float,
     ) -> bool:
         completion_id = f"chatcmpl-sim{uuid.uuid4().hex[:20]}"
         created = int(time.time())
@@ -346,7 +380,7 @@ class SimulatorAPI:
         writer.write(response_head(200, headers) + sse_event(role))
         await writer.drain()
 
-        first_due = t_request + model.ttft_ms / 1000
+        first_due = t_request + ttft_s
         inter_s = model.inter_token_ms / 1000
         break_at = min(model.fault_after_tokens, plan.total)
         stall_at = min(model.stall_after_tokens, plan.total)
@@ -372,8 +406,11 @@ class SimulatorAPI:
                     await writer.drain()
             if index == plan.total:
                 break
+            thinking = index < plan.reasoning
+            if thinking and model.hide_reasoning:
+                continue  # it takes its time all the same: later tokens are due later
             await self._clock.sleep_until(first_due + index * inter_s)
-            key = "reasoning_content" if index < plan.reasoning else "content"
+            key = "reasoning_content" if thinking else "content"
             writer.write(sse_event(chunk({key: answer_word(index)})))
             await writer.drain()
 
@@ -397,15 +434,14 @@ class SimulatorAPI:
         plan: AnswerPlan,
         prompt_tokens: int,
         t_request: float,
+        ttft_s: float,
     ) -> bool:
         if model.fault == "stall":
             await _stall(request.reader)
             return False
         # A non-streaming answer arrives when the last token would have.
         last_index = max(plan.total - 1, 0)
-        await self._clock.sleep_until(
-            t_request + (model.ttft_ms + last_index * model.inter_token_ms) / 1000
-        )
+        await self._clock.sleep_until(t_request + ttft_s + last_index * model.inter_token_ms / 1000)
         if model.fault == "drop_connection":
             writer.transport.abort()
             return False
@@ -418,7 +454,7 @@ class SimulatorAPI:
             "content": "".join(answer_word(i) for i in range(plan.reasoning, plan.total)).strip(),
             "refusal": None,
         }
-        if plan.reasoning:
+        if plan.reasoning and not model.hide_reasoning:
             message["reasoning_content"] = "".join(
                 answer_word(i) for i in range(plan.reasoning)
             ).strip()

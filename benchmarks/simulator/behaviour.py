@@ -32,6 +32,12 @@ class SimulatedModel:
     ``stall_after_tokens`` is used by the ``stall`` fault; ``fault_after_tokens`` by the
     faults that break a stream part-way (``error_in_stream``, ``drop_connection``,
     ``malformed_json``). Both count answer and reasoning tokens alike.
+
+    ``ttft_spread`` makes each request's time to first token vary: it is ``ttft_ms`` times
+    a log-normal factor with that sigma, whose median is 1, so the true median TTFT stays
+    ``ttft_ms``. ``seed`` fixes the draws (one series per model, in request order).
+    ``hide_reasoning`` keeps the reasoning out of the stream, as OpenAI's reasoning models
+    do: it still takes its time and is counted in the usage report.
     """
 
     ttft_ms: float = 200.0
@@ -42,11 +48,14 @@ class SimulatedModel:
     retry_after_s: float = 1.0
     stall_after_tokens: int = 3
     fault_after_tokens: int = 5
+    ttft_spread: float = 0.0
+    seed: int | None = None
+    hide_reasoning: bool = False
 
     def __post_init__(self) -> None:
         # Settings arrive as JSON over the control endpoint, so check them here once
         # instead of failing later inside a stream.
-        for name in ("ttft_ms", "inter_token_ms", "retry_after_s"):
+        for name in ("ttft_ms", "inter_token_ms", "retry_after_s", "ttft_spread"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"{name} must be a number")
@@ -56,6 +65,12 @@ class SimulatedModel:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be an integer >= 0")
+        if self.seed is not None and (
+            isinstance(self.seed, bool) or not isinstance(self.seed, int)
+        ):
+            raise ValueError("seed must be an integer or null")
+        if not isinstance(self.hide_reasoning, bool):
+            raise ValueError("hide_reasoning must be true or false")
         if self.fault is not None and self.fault not in FAULTS:
             raise ValueError(f"fault must be one of {sorted(FAULTS)} or null")
 

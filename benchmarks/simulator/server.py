@@ -107,6 +107,10 @@ class SimulatorServer:
     def reset_counts(self) -> None:
         self._core.reset_counts()
 
+    def prompts_seen(self, model_name: str) -> list[str]:
+        """The first 80 characters of the last 1,000 prompts' last messages to one model."""
+        return self._core.prompts_seen(model_name)
+
     @property
     def connections_accepted(self) -> int:
         return self._core.connections_accepted()

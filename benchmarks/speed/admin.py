@@ -9,9 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import SpeedSample, SpeedTarget, SpeedTestRun
 from .presets import PRESETS
 from .tasks import speedtests_enqueue
+from .workloads import DEFAULT_WORKLOAD, WorkloadCode
 
 
 class SpeedTargetForm(forms.ModelForm):
+    workloads = forms.MultipleChoiceField(
+        label=_("workloads"),
+        choices=WorkloadCode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[DEFAULT_WORKLOAD],
+        help_text=_(
+            "Each is tested SPEEDTEST_RUNS_PER_DAY times a day from every prober region; the "
+            "standard workload (the typical conversation) is what listings show."
+        ),
+    )
+
     class Meta:
         model = SpeedTarget
         fields = [
@@ -24,9 +36,15 @@ class SpeedTargetForm(forms.ModelForm):
             "samples_per_test",
             "max_output_tokens",
             "prompt_set",
+            "workloads",
             "output_limit_param",
             "is_simulated",
         ]
+
+    def clean_workloads(self) -> list[str]:
+        """In the order the workloads are defined, whatever order they were ticked in."""
+        picked = set(self.cleaned_data.get("workloads") or [])
+        return [code for code in WorkloadCode.values if code in picked]
 
     def clean(self) -> dict[str, Any]:
         """A preset fills the base URL, key variable and limit parameter left empty."""
@@ -74,6 +92,7 @@ class SpeedTargetAdmin(admin.ModelAdmin):
                     "samples_per_test",
                     "max_output_tokens",
                     "prompt_set",
+                    "workloads",
                     "output_limit_param",
                     "is_simulated",
                 ]
@@ -81,7 +100,9 @@ class SpeedTargetAdmin(admin.ModelAdmin):
         ),
     ]
 
-    @admin.action(description=_("Test now (queue one run per selected target)"))
+    @admin.action(
+        description=_("Test now (queue one run per selected target, workload and prober region)")
+    )
     def test_now(self, request: HttpRequest, queryset: QuerySet[SpeedTarget]) -> None:
         run_ids = speedtests_enqueue(
             source="manual", targets=queryset.select_related("offering__model")
@@ -107,6 +128,7 @@ SAMPLE_FIELDS = (
     "http_status",
     "ttft_ms",
     "latency_ms",
+    "input_tokens",
     "output_tokens",
     "reasoning_tokens",
     "decode_tokens_per_second",
@@ -129,14 +151,17 @@ class SpeedTestRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "model",
         "api_model",
         "source",
+        "region",
+        "workload",
         "status",
         "is_simulated",
         "ok_samples",
         "error_samples",
+        "cost_usd",
         "attempt",
         "reason",
     ]
-    list_filter = ["status", "source", "is_simulated"]
+    list_filter = ["status", "source", "region", "workload", "is_simulated"]
     list_select_related = ["model"]
     search_fields = ["api_model", "base_url", "model__name", "reason"]
     date_hierarchy = "created_at"

@@ -19,6 +19,7 @@ from models_catalog.models import Model
 from ..simulator import SimulatedModel, SimulatorServer
 from .models import SampleSource, SpeedSample, SpeedTarget, SpeedTestRun
 from .presets import PRESETS, HostPreset
+from .regions import DEFAULT_REGION
 from .services import speed_aggregates_recompute, speed_run_create, speedtest_execute
 from .streaming import SampleStatus
 
@@ -103,6 +104,8 @@ def _history(model: Model, profile: DemoProfile, *, seed: str) -> None:
         started = today - dt.timedelta(days=days_ago)
         run = SpeedTestRun.objects.create(
             model=model,
+            # The demo's history stands for one prober whose place nobody configured.
+            region=DEFAULT_REGION,
             source=SampleSource.SCHEDULED,
             status=SpeedTestRun.Status.COMPLETED,
             base_url=SIMULATOR_URL,
@@ -137,6 +140,7 @@ def _sample(
     common = {
         "run": run,
         "model_id": run.model_id,
+        "region": run.region,
         "source": run.source,
         "is_simulated": True,
         "index": index,

@@ -1,8 +1,9 @@
-"""Speed tests: what to test (targets), each test (runs), each request (samples), aggregates.
+"""Speed tests: what to test (targets), each test (runs), each request (samples).
 
-Aggregates (SpeedDaily, SpeedSummary) are derived data: they are rebuilt, in the same
-transaction that stores a finished run's samples, by services.speed_aggregates_recompute,
-so a page reads a fixed, small number of rows whatever the history.
+The figures derived from them (SpeedDaily, SpeedSummary, SpeedBreakdown) are in figures.py:
+rebuilt, in the same transaction that stores a finished run's samples, by
+aggregates.speed_aggregates_recompute, so a page reads a fixed, small number of rows
+whatever the history.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from models_catalog.models import Model, Offering
 
 from .presets import HostPreset
 from .prompts import PromptSet
+from .regions import DEFAULT_REGION
 from .streaming import SampleResult, SampleStatus
+from .workloads import DEFAULT_WORKLOAD, WORKLOADS, WorkloadCode
 
 MAX_SAMPLES_PER_TEST = 50
 MAX_OUTPUT_TOKENS = 8192
@@ -38,6 +41,22 @@ def validate_endpoint_url(value: str) -> None:
     if parts.username or parts.password or parts.query or parts.fragment:
         raise ValidationError(
             _("No user, password, query or fragment: keys come from an environment variable.")
+        )
+
+
+def default_workloads() -> list[str]:
+    return [DEFAULT_WORKLOAD]
+
+
+def validate_workloads(value: object) -> None:
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(code not in WORKLOADS for code in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(
+            _("Pick one or more of: %(codes)s."), params={"codes": ", ".join(WORKLOADS)}
         )
 
 
@@ -114,7 +133,20 @@ class SpeedTarget(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_OUTPUT_TOKENS)],
     )
     prompt_set = models.CharField(
-        _("prompt set"), max_length=20, choices=PromptSet.choices, default=PromptSet.STANDARD
+        _("prompt set"),
+        max_length=20,
+        choices=PromptSet.choices,
+        default=PromptSet.STANDARD,
+        help_text=_("The prompt of the standard workload."),
+    )
+    workloads = models.JSONField(
+        _("workloads"),
+        default=default_workloads,
+        validators=[validate_workloads],
+        help_text=_(
+            "Each is tested SPEEDTEST_RUNS_PER_DAY times a day from every region; the standard "
+            "workload is what listings show."
+        ),
     )
     output_limit_param = models.CharField(
         _("output limit parameter"),
@@ -173,10 +205,53 @@ class SpeedTestRun(models.Model):
         help_text=_("Empty for a one-off test of an endpoint (run_speedtests --base-url)."),
     )
     model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="speed_runs")
+    # The target's offering when the run was made (a target may later change offering).
+    offering = models.ForeignKey(
+        Offering, on_delete=models.SET_NULL, null=True, blank=True, related_name="speed_runs"
+    )
     source = models.CharField(
         max_length=16, choices=SampleSource.choices, default=SampleSource.SCHEDULED
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    queued_for = models.CharField(
+        _("queued for region"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The prober region whose queue (speedtests.<region>) the run was sent to; empty: "
+            "the default queue, for whichever prober takes it."
+        ),
+    )
+    region = models.CharField(
+        _("prober region"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("Where it was measured from: the region of the worker that took it."),
+    )
+    workload = models.CharField(
+        max_length=20,
+        choices=WorkloadCode.choices,
+        default=DEFAULT_WORKLOAD,
+        blank=True,
+        help_text=_("Empty for a reader's testbench request (their own prompt)."),
+    )
+    scheduled_for = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("The jittered time the schedule chose; empty when manual."),
+    )
+    cost_usd = models.DecimalField(
+        _("cost (USD)"),
+        max_digits=12,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_(
+            "What it may cost while it runs, then what it cost: counted against its key's "
+            "monthly budget."
+        ),
+    )
     # What was measured, copied at creation so a run stays traceable if the target changes.
     base_url = models.CharField(_("measured against"), max_length=300)
     api_model = models.CharField(_("API model name"), max_length=200)
@@ -200,10 +275,19 @@ class SpeedTestRun(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("speed-test run")
         verbose_name_plural = _("speed-test runs")
-        indexes = [models.Index(fields=["status", "created_at"], name="speedrun_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="speedrun_status_created"),
+            models.Index(fields=["api_key_env", "started_at"], name="speedrun_key_started"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="skipped") | ~Q(reason=""), name="skipped_run_has_reason"
+            ),
+            # Once per target, region, workload and scheduled time, however often it is sent.
+            models.UniqueConstraint(
+                fields=["target", "queued_for", "workload", "scheduled_for"],
+                condition=Q(scheduled_for__isnull=False),
+                name="one_scheduled_run_per_slot",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "running"]) | Q(finished_at__isnull=False),
@@ -229,6 +313,8 @@ class SpeedSample(models.Model):
     model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="speed_samples")
     source = models.CharField(max_length=16, choices=SampleSource.choices)
     is_simulated = models.BooleanField(default=False)
+    region = models.CharField(_("prober region"), max_length=40, default=DEFAULT_REGION)
+    workload = models.CharField(max_length=20, default=DEFAULT_WORKLOAD, blank=True)
     index = models.PositiveSmallIntegerField(help_text=_("Position in its run, from 0."))
     started_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=SampleStatusChoices.choices)
@@ -238,6 +324,12 @@ class SpeedSample(models.Model):
     latency_ms = models.FloatField(_("end-to-end latency (ms)"), null=True, blank=True)
     output_tokens = models.PositiveIntegerField(null=True, blank=True)
     reasoning_tokens = models.PositiveIntegerField(null=True, blank=True)
+    input_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The prompt's tokens, as the usage report says.")
+    )
+    cached_input_tokens = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Of those, served from the provider's cache.")
+    )
     decode_tokens_per_second = models.FloatField(null=True, blank=True)
     e2e_tokens_per_second = models.FloatField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
@@ -284,6 +376,8 @@ class SpeedSample(models.Model):
             model_id=run.model_id,
             source=run.source,
             is_simulated=is_simulated,
+            region=run.region or DEFAULT_REGION,
+            workload=run.workload,
             index=index,
             started_at=result.started_at,
             status=result.status.value,
@@ -293,6 +387,8 @@ class SpeedSample(models.Model):
             latency_ms=result.latency_ms,
             output_tokens=result.output_tokens,
             reasoning_tokens=result.reasoning_tokens,
+            input_tokens=result.input_tokens,
+            cached_input_tokens=result.cached_input_tokens,
             decode_tokens_per_second=result.decode_tokens_per_second,
             e2e_tokens_per_second=result.e2e_tokens_per_second,
             # Already scrubbed by the measuring code; the field's length is the limit.
@@ -300,110 +396,27 @@ class SpeedSample(models.Model):
         )
 
 
-class SpeedDaily(models.Model):
-    """One model's figures for one UTC day (rebuilt with SpeedSummary)."""
+# The figures derived from the samples live in figures.py; imported here so the app's
+# models are all found through this module.
+from .figures import SpeedBreakdown, SpeedDaily, SpeedFigures, SpeedSummary, WithIntervals  # noqa: E402
 
-    model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="speed_days")
-    day = models.DateField()
-    is_simulated = models.BooleanField(default=False)
-    # Availability: every sample of a finished run, whatever its source.
-    ok_samples = models.PositiveIntegerField(default=0)
-    failed_samples = models.PositiveIntegerField(default=0)
-    # Speed: ok samples of scheduled and manual tests.
-    speed_samples = models.PositiveIntegerField(default=0)
-    p50_latency_ms = models.FloatField(null=True)
-    p95_latency_ms = models.FloatField(null=True)
-    p50_ttft_ms = models.FloatField(null=True)
-    p95_ttft_ms = models.FloatField(null=True)
-    median_decode_tps = models.FloatField(null=True)
-    median_e2e_tps = models.FloatField(null=True)
-
-    class Meta:
-        ordering = ["day"]
-        verbose_name = _("daily speed figures")
-        verbose_name_plural = _("daily speed figures")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["model", "day", "is_simulated"], name="one_speed_day_per_model"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.model_id} {self.day}"
-
-    @property
-    def availability(self) -> float | None:
-        total = self.ok_samples + self.failed_samples
-        return self.ok_samples / total if total else None
-
-
-class SpeedSummary(models.Model):
-    """A model's speed figures, ready for its page and the API (one row per model).
-
-    When a model has real measurements the figures come from those only; otherwise from
-    simulated ones, and ``is_simulated`` says so. Real and simulated are never mixed.
-    """
-
-    # What listings of many models (leaderboards, compare, downloads) show of it.
-    LISTING_FIELDS = frozenset(
-        {
-            "is_simulated",
-            "window_end",
-            "last_sample_at",
-            "ok_30d",
-            "p50_latency_ms_30d",
-            "p95_latency_ms_30d",
-            "p50_ttft_ms_30d",
-            "median_decode_tps_30d",
-            "availability_30d",
-        }
-    )
-
-    model = models.OneToOneField(
-        Model, on_delete=models.CASCADE, primary_key=True, related_name="speed_summary"
-    )
-    is_simulated = models.BooleanField(default=False)
-    computed_at = models.DateTimeField()
-    window_end = models.DateField(help_text=_("The 30- and 7-day windows end on this day."))
-    first_sample_at = models.DateTimeField(null=True)
-    last_sample_at = models.DateTimeField(null=True)
-    # All time.
-    samples_total = models.PositiveIntegerField(default=0)
-    errors_total = models.PositiveIntegerField(default=0)
-    ok_total = models.PositiveIntegerField(default=0)
-    p50_latency_ms = models.FloatField(null=True)
-    p95_latency_ms = models.FloatField(null=True)
-    p50_ttft_ms = models.FloatField(null=True)
-    p95_ttft_ms = models.FloatField(null=True)
-    median_decode_tps = models.FloatField(null=True)
-    median_e2e_tps = models.FloatField(null=True)
-    # The last 30 days to window_end.
-    samples_30d = models.PositiveIntegerField(default=0)
-    ok_30d = models.PositiveIntegerField(default=0)
-    p50_latency_ms_30d = models.FloatField(null=True)
-    p95_latency_ms_30d = models.FloatField(null=True)
-    p50_ttft_ms_30d = models.FloatField(null=True)
-    p95_ttft_ms_30d = models.FloatField(null=True)
-    median_decode_tps_30d = models.FloatField(null=True)
-    # Availability, ok / (ok + failed) over every finished run's samples.
-    availability_7d = models.FloatField(null=True)
-    availability_30d = models.FloatField(null=True)
-    availability_samples_30d = models.PositiveIntegerField(default=0)
-    # The last completed scheduled test.
-    last_run = models.ForeignKey(
-        SpeedTestRun, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    last_run_at = models.DateTimeField(null=True)
-    last_run_p50_latency_ms = models.FloatField(null=True)
-    last_run_p95_latency_ms = models.FloatField(null=True)
-    last_run_p50_ttft_ms = models.FloatField(null=True)
-    last_run_errors = models.PositiveSmallIntegerField(default=0)
-    last_run_samples = models.PositiveSmallIntegerField(default=0)
-    last_run_is_simulated = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("speed summary")
-        verbose_name_plural = _("speed summaries")
-
-    def __str__(self) -> str:
-        return f"{self.model_id} speed summary"
+__all__ = [
+    "MAX_OUTPUT_TOKENS",
+    "MAX_SAMPLES_PER_TEST",
+    "SPEED_SOURCES",
+    "OutputLimit",
+    "SampleSource",
+    "SampleStatusChoices",
+    "SpeedBreakdown",
+    "SpeedDaily",
+    "SpeedFigures",
+    "SpeedSample",
+    "SpeedSummary",
+    "SpeedTarget",
+    "SpeedTestRun",
+    "WithIntervals",
+    "default_workloads",
+    "env_var_name_validator",
+    "validate_endpoint_url",
+    "validate_workloads",
+]

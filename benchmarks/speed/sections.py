@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.http import QueryDict
+
 from models_catalog.models import Model
+from pricing.models import PricePoint
+from pricing.selectors import ModelPricing
 
 from .charts import (
     availability_figure,
@@ -15,25 +20,69 @@ from .charts import (
     tokens_per_second_figure,
     tokens_per_second_table,
 )
+from .forms import speed_view
+from .models import SpeedBreakdown
+from .regions import ALL_REGIONS, region
 from .selectors import CHART_DAYS, PRELIMINARY_BELOW, model_speed
-from .stats import PERCENTILE_METHOD
+from .stats import INTERVAL_METHOD, PERCENTILE_METHOD
+from .workloads import WORKLOADS
 
 
-def speed_context(*, model: Model) -> dict[str, Any]:
-    """Everything the four speed sections show: at most 2 queries whatever the history."""
-    speed = model_speed(model=model)
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class OfferingSpeed:
+    """One tested offering of the model beside the others: its figures and its price."""
+
+    figures: SpeedBreakdown
+    price: PricePoint | None
+
+
+def speed_context(
+    *, model: Model, query: QueryDict | None = None, pricing: ModelPricing | None = None
+) -> dict[str, Any]:
+    """Everything the four speed sections show, in the region and workload the query asks
+    for: at most 2 queries whatever the history. `pricing` (the pricing section's, already
+    read) gives each tested offering its price."""
+    chosen_region, chosen_workload, invalid = speed_view(query)
+    speed = model_speed(model=model, region=chosen_region, workload=chosen_workload)
+    workload = WORKLOADS[speed.workload]
     context: dict[str, Any] = {
         "speed": speed,
         "speed_percentile_method": PERCENTILE_METHOD,
+        "speed_interval_method": INTERVAL_METHOD,
         "speed_preliminary_below": PRELIMINARY_BELOW,
         "speed_chart_days": CHART_DAYS,
+        "speed_region": region(speed.region),
+        "speed_workload": workload,
+        "speed_view_refused": invalid or speed.unavailable,
+        "speed_region_choices": [
+            Choice(code, region(code).label, code == speed.region)
+            for code in [ALL_REGIONS, *speed.regions]
+        ],
+        "speed_workload_choices": [
+            Choice(code, WORKLOADS[code].label, code == speed.workload)
+            for code in speed.workloads
+            if code in WORKLOADS
+        ],
     }
-    if speed.summary is None:
+    figures = speed.figures
+    if figures is None:
         return context
-    simulated = speed.summary.is_simulated
-    recent_days = speed.days_since(speed.summary.window_end - dt.timedelta(days=29))
+    prices = {row.offering.pk: row.current for row in pricing.offerings} if pricing else {}
+    simulated = figures.is_simulated
+    recent_days = speed.days_since(figures.window_end - dt.timedelta(days=29))
     context.update(
         {
+            "speed_offerings": [
+                OfferingSpeed(figures=row, price=prices.get(row.offering_id or 0))
+                for row in speed.offerings
+            ],
             "speed_latency_chart": latency_figure(speed.days, simulated=simulated),
             "speed_tps_chart": tokens_per_second_figure(speed.days, simulated=simulated),
             "speed_availability_chart": availability_figure(recent_days, simulated=simulated),

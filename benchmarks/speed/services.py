@@ -1,9 +1,14 @@
-"""Speed tests: queue, run and record them, and rebuild the per-model aggregates.
+"""Speed tests: queue, run and record them (aggregates.py rebuilds the figures).
 
 A run's samples, its final status and the model's aggregates are written in ONE
 transaction at the end of the run: a worker killed mid-test leaves the run "running"
 and nothing half-written; the redelivered task (acks_late) takes the run over with the
-next attempt, up to MAX_ATTEMPTS, and stale runs are failed by the next fan-out.
+next attempt, up to MAX_ATTEMPTS, and stale runs are failed by the sweep.
+
+Each run is measured from one prober region (regions.py): queued for a region, it is
+only ever measured by a worker that says it stands there; queued for none, it records
+the region of the worker that took it. A run with a monthly budget on its key reserves
+its worst case before sending anything (budgets.py).
 
 API keys are read from the environment when a run starts, passed to the measuring code
 and nowhere else: never to the database, a log line, a task argument or a result.
@@ -13,12 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
 
 import httpx
 from django.conf import settings
@@ -27,20 +30,29 @@ from django.utils import timezone
 
 from models_catalog.models import Model
 from tokonomix.core import flags
-from tokonomix.core.pagecache import pages_invalidate
 
-from .models import (
-    SPEED_SOURCES,
-    SampleSource,
-    SpeedDaily,
-    SpeedSample,
-    SpeedSummary,
-    SpeedTarget,
-    SpeedTestRun,
-)
-from .prompts import prompt_messages
-from .stats import median, percentile
-from .streaming import SampleResult, SampleStatus, measure_series_sync, scrub_secrets
+from .aggregates import speed_aggregates_recompute
+from .budgets import budget_reserve, budget_settle
+from .cadence import LOOKBACK, due_between
+from .models import SampleSource, SpeedSample, SpeedTarget, SpeedTestRun
+from .regions import prober_region, routes
+from .streaming import SampleResult, measure_series_sync, scrub_secrets
+from .workloads import DEFAULT_WORKLOAD, WORKLOADS, WorkloadPrompts, input_off_target
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "NO_KEY",
+    "QueuedRun",
+    "SpeedTestError",
+    "speed_aggregates_recompute",
+    "speed_run_create",
+    "speed_run_create_for_target",
+    "speed_runs_abandoned_fail",
+    "speed_runs_queue",
+    "speed_runs_queue_due",
+    "speedtest_execute",
+    "speedtest_fail",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +91,25 @@ def speed_run_create(
     output_limit_param: str = "max_tokens",
     is_simulated: bool = False,
     target: SpeedTarget | None = None,
+    workload: str = DEFAULT_WORKLOAD,
+    queued_for: str = "",
+    scheduled_for: dt.datetime | None = None,
 ) -> SpeedTestRun:
-    """A queued run of any endpoint; the caller executes it or hands it to a worker."""
+    """A queued run of any endpoint; the caller executes it or hands it to a worker.
+
+    A sized workload sets its own output limit, and a parallel one sends whole waves: the
+    samples are rounded up to a multiple of its concurrency. `queued_for`: the prober region
+    that must measure it; empty: whichever process executes it.
+    """
+    spec = WORKLOADS[workload]
+    if spec.output_tokens is not None:
+        max_output_tokens = spec.output_tokens
+    if spec.concurrency > 1:
+        samples = math.ceil(samples / spec.concurrency) * spec.concurrency
     return SpeedTestRun.objects.create(
         target=target,
         model=model,
+        offering=target.offering if target else None,
         source=source,
         base_url=base_url.rstrip("/"),
         api_model=api_model,
@@ -93,10 +119,20 @@ def speed_run_create(
         max_output_tokens=max_output_tokens,
         prompt_set=prompt_set,
         output_limit_param=output_limit_param,
+        workload=workload,
+        queued_for=queued_for,
+        scheduled_for=scheduled_for,
     )
 
 
-def speed_run_create_for_target(*, target: SpeedTarget, source: str) -> SpeedTestRun:
+def speed_run_create_for_target(
+    *,
+    target: SpeedTarget,
+    source: str,
+    workload: str = DEFAULT_WORKLOAD,
+    queued_for: str = "",
+    scheduled_for: dt.datetime | None = None,
+) -> SpeedTestRun:
     return speed_run_create(
         target=target,
         model=target.offering.model,
@@ -109,33 +145,101 @@ def speed_run_create_for_target(*, target: SpeedTarget, source: str) -> SpeedTes
         prompt_set=target.prompt_set,
         output_limit_param=target.output_limit_param,
         is_simulated=target.is_simulated,
+        workload=workload,
+        queued_for=queued_for,
+        scheduled_for=scheduled_for,
     )
+
+
+# (run id, the queue it goes to: None for the default queue)
+QueuedRun = tuple[int, str | None]
+
+
+def _enabled_targets() -> Iterable[SpeedTarget]:
+    return SpeedTarget.objects.filter(enabled=True).select_related("offering__model")
 
 
 def speed_runs_queue(
     *, source: str = SampleSource.SCHEDULED, targets: Iterable[SpeedTarget] | None = None
-) -> list[int]:
-    """One queued run per enabled target (or per target given), in one transaction; the
-    caller hands them to workers (tasks.speedtests_enqueue). A target whose model is
-    retired (the flags module's rule) is not tested: its run is recorded as skipped, saying
-    why, and is not returned."""
-    if targets is None:
-        targets = SpeedTarget.objects.filter(enabled=True).select_related("offering__model")
+) -> list[QueuedRun]:
+    """Now: one queued run per enabled target (or per target given), workload and prober
+    region, in one transaction; the caller hands them to workers (tasks.speedtests_enqueue).
+    A target whose model is retired is not tested (see _queued_unless_retired)."""
     today = timezone.localdate()
-    queued = []
     with transaction.atomic():
-        for target in targets:
-            run = speed_run_create_for_target(target=target, source=source)
-            retired_on = target.offering.model.retired_on
-            if flags.is_retired(retired_on, today):
-                run.status = SpeedTestRun.Status.SKIPPED
-                run.reason = f"the model was retired on {retired_on:%Y-%m-%d}: no longer served"
-                run.finished_at = timezone.now()
-                run.save(update_fields=["status", "reason", "finished_at"])
-                logger.info("speed test of %s skipped: %s", target, run.reason)
-                continue
-            queued.append(run.pk)
-    return queued
+        return [
+            (run_id, queue)
+            for target in (_enabled_targets() if targets is None else targets)
+            for workload in target.workloads
+            for region, queue in routes()
+            if (
+                run_id := _queued_unless_retired(
+                    speed_run_create_for_target(
+                        target=target, source=source, workload=workload, queued_for=region
+                    ),
+                    target,
+                    today,
+                )
+            )
+        ]
+
+
+def _queued_unless_retired(run: SpeedTestRun, target: SpeedTarget, today: dt.date) -> int | None:
+    """The run's id, or None when its model is retired (the flags module's rule): the run is
+    then recorded as skipped, saying why, and never handed to a worker."""
+    retired_on = target.offering.model.retired_on
+    if not flags.is_retired(retired_on, today):
+        return run.pk
+    run.status = SpeedTestRun.Status.SKIPPED
+    run.reason = f"the model was retired on {retired_on:%Y-%m-%d}: no longer served"
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "reason", "finished_at"])
+    logger.info("speed test of %s skipped: %s", target, run.reason)
+    return None
+
+
+def speed_runs_queue_due(*, now: dt.datetime | None = None) -> list[QueuedRun]:
+    """The scheduled runs that fell due since LOOKBACK ago and are not queued yet: for each
+    enabled target, each of its workloads and each prober region (cadence.py)."""
+    now = now or timezone.now()
+    after = now - LOOKBACK
+    targets = {target.pk: target for target in _enabled_targets()}
+    due = list(
+        due_between(
+            targets=((t.pk, t.workloads) for t in targets.values()),
+            after=after,
+            until=now,
+            runs_per_day=settings.SPEEDTEST_RUNS_PER_DAY,
+        )
+    )
+    if not due:
+        return []
+    today = timezone.localdate()
+    with transaction.atomic():
+        queued = set(
+            SpeedTestRun.objects.filter(
+                scheduled_for__gt=after, scheduled_for__lte=now, target__isnull=False
+            ).values_list("target_id", "workload", "queued_for", "scheduled_for")
+        )
+        return [
+            (run_id, queue)
+            for target_id, workload, moment in due
+            for region, queue in routes()
+            if (target_id, workload, region, moment) not in queued
+            and (
+                run_id := _queued_unless_retired(
+                    speed_run_create_for_target(
+                        target=targets[target_id],
+                        source=SampleSource.SCHEDULED,
+                        workload=workload,
+                        queued_for=region,
+                        scheduled_for=moment,
+                    ),
+                    targets[target_id],
+                    today,
+                )
+            )
+        ]
 
 
 # A queued run's task sits in the broker while workers are busy; past this it was lost.
@@ -178,18 +282,30 @@ def speedtest_execute(
     run = _claim(run_id)
     if run is None:
         return SpeedTestRun.objects.get(pk=run_id)
+    if run.queued_for and run.queued_for != run.region:
+        return _finish_skipped(
+            run,
+            f"queued for prober region {run.queued_for}, but this worker measures from "
+            f"{run.region}: start the workers of queue speedtests.{run.queued_for} with "
+            f"SPEEDTEST_PROBER_REGION={run.queued_for}",
+        )
     api_key = NO_KEY
     if run.api_key_env:
         api_key = os.environ.get(run.api_key_env, "")
         if not api_key:
             return _finish_skipped(run, f"environment variable {run.api_key_env} is not set")
+    over_budget = budget_reserve(run=run, now=timezone.now())
+    if over_budget:
+        return _finish_skipped(run, over_budget)
+    workload = WORKLOADS[run.workload or DEFAULT_WORKLOAD]
     try:
         is_simulated = run.is_simulated or _is_simulator(run.base_url, api_key)
         results = measure_series_sync(
             base_url=run.base_url,
             api_model=run.api_model,
             api_key=api_key,
-            messages=prompt_messages(run.prompt_set),
+            prompts=WorkloadPrompts(workload, prompt_set=run.prompt_set or "standard"),
+            concurrency=workload.concurrency,
             max_tokens=run.max_output_tokens,
             samples=run.samples_requested,
             timeout_s=settings.SPEEDTEST_TIMEOUT,
@@ -197,7 +313,10 @@ def speedtest_execute(
             on_sample=on_sample,
             output_limit_param=run.output_limit_param,
         )
-        return _finish_completed(run, results, is_simulated=is_simulated)
+        note = input_off_target(
+            workload, [r.input_tokens for r in results if r.ok and r.input_tokens is not None]
+        )
+        return _finish_completed(run, results, is_simulated=is_simulated, note=note)
     except Exception as exc:
         # Anything unexpected: record a scrubbed reason, and raise a scrubbed error with no
         # chained cause, so that no traceback or task result can carry the key.
@@ -232,7 +351,10 @@ def _claim(run_id: int) -> SpeedTestRun | None:
         run.status = SpeedTestRun.Status.RUNNING
         run.attempt += 1
         run.started_at = timezone.now()
-        run.save(update_fields=["status", "attempt", "started_at"])
+        # Where this attempt measures from (speedtest_execute refuses it when the run was
+        # queued for another region).
+        run.region = prober_region()
+        run.save(update_fields=["status", "attempt", "started_at", "region"])
         return run
 
 
@@ -265,27 +387,31 @@ def _finish_failed(run: SpeedTestRun, reason: str) -> None:
 
 
 def _finish_completed(
-    run: SpeedTestRun, results: Sequence[SampleResult], *, is_simulated: bool
+    run: SpeedTestRun, results: Sequence[SampleResult], *, is_simulated: bool, note: str = ""
 ) -> SpeedTestRun:
+    now = timezone.now()
     with transaction.atomic():
         current = _still_mine(run)
         if current is None:
             return SpeedTestRun.objects.get(pk=run.pk)
-        SpeedSample.objects.bulk_create(
-            [
-                SpeedSample.from_result(
-                    current, index=index, result=result, is_simulated=is_simulated
-                )
-                for index, result in enumerate(results)
-            ]
-        )
+        samples = [
+            SpeedSample.from_result(current, index=index, result=result, is_simulated=is_simulated)
+            for index, result in enumerate(results)
+        ]
+        SpeedSample.objects.bulk_create(samples)
         current.status = SpeedTestRun.Status.COMPLETED
         current.is_simulated = is_simulated
         current.ok_samples = sum(1 for r in results if r.ok)
         current.error_samples = len(results) - current.ok_samples
-        current.finished_at = timezone.now()
+        current.finished_at = now
+        # A completed run's reason is a note for operators (the input length check).
+        current.reason = note
+        budget_settle(run=current, results=results, now=now)
         current.save()
-        speed_aggregates_recompute(model_id=current.model_id)
+        speed_aggregates_recompute(
+            model_id=current.model_id,
+            days={s.started_at.astimezone(UTC).date() for s in samples},
+        )
     logger.info(
         "speed test run %s of %s: %s ok, %s failed",
         current.pk,
@@ -310,143 +436,3 @@ def _is_simulator(base_url: str, api_key: str) -> bool:
         )
     except Exception:  # any failure: not known to be the simulator; never logged (key)
         return False
-
-
-# --- aggregates --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    run_id: int
-    started_at: dt.datetime
-    status: str
-    source: str
-    is_simulated: bool
-    latency_ms: float | None
-    ttft_ms: float | None
-    decode_tps: float | None
-    e2e_tps: float | None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == SampleStatus.OK
-
-    @property
-    def counts_for_speed(self) -> bool:
-        return self.ok and self.source in SPEED_SOURCES
-
-
-def _figures(rows: Sequence[_Row]) -> dict[str, float | None]:
-    speed = [r for r in rows if r.counts_for_speed]
-    latency = [r.latency_ms for r in speed if r.latency_ms is not None]
-    ttft = [r.ttft_ms for r in speed if r.ttft_ms is not None]
-    return {
-        "p50_latency_ms": percentile(latency, 0.5),
-        "p95_latency_ms": percentile(latency, 0.95),
-        "p50_ttft_ms": percentile(ttft, 0.5),
-        "p95_ttft_ms": percentile(ttft, 0.95),
-        "median_decode_tps": median([r.decode_tps for r in speed if r.decode_tps is not None]),
-        "median_e2e_tps": median([r.e2e_tps for r in speed if r.e2e_tps is not None]),
-    }
-
-
-def _availability(rows: Sequence[_Row]) -> float | None:
-    return sum(1 for r in rows if r.ok) / len(rows) if rows else None
-
-
-def speed_aggregates_recompute(
-    *, model_id: int, now: dt.datetime | None = None
-) -> SpeedSummary | None:
-    """Rebuild a model's daily rows and summary from its finished runs' samples, atomically."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        # Serialises recomputes of one model (two targets finishing at once).
-        list(Model.objects.select_for_update().filter(pk=model_id).values_list("pk", flat=True))
-        # Pages showing this model's speed are dropped (again once this transaction commits).
-        pages_invalidate()
-        all_rows = [
-            _Row(*values)
-            for values in SpeedSample.objects.filter(
-                model_id=model_id, run__status=SpeedTestRun.Status.COMPLETED
-            )
-            .order_by("started_at", "pk")
-            .values_list(
-                "run_id",
-                "started_at",
-                "status",
-                "source",
-                "is_simulated",
-                "latency_ms",
-                "ttft_ms",
-                "decode_tokens_per_second",
-                "e2e_tokens_per_second",
-            )
-        ]
-        # Real measurements win; simulated ones are only used when there are no real ones.
-        simulated = not any(not r.is_simulated for r in all_rows)
-        rows = [r for r in all_rows if r.is_simulated == simulated]
-        SpeedDaily.objects.filter(model_id=model_id).delete()
-        if not rows:
-            SpeedSummary.objects.filter(model_id=model_id).delete()
-            return None
-
-        by_day: dict[dt.date, list[_Row]] = defaultdict(list)
-        for row in rows:
-            by_day[row.started_at.astimezone(UTC).date()].append(row)
-        SpeedDaily.objects.bulk_create(
-            [
-                SpeedDaily(
-                    model_id=model_id,
-                    day=day,
-                    is_simulated=simulated,
-                    ok_samples=sum(1 for r in day_rows if r.ok),
-                    failed_samples=sum(1 for r in day_rows if not r.ok),
-                    speed_samples=sum(1 for r in day_rows if r.counts_for_speed),
-                    **_figures(day_rows),
-                )
-                for day, day_rows in sorted(by_day.items())
-            ]
-        )
-
-        speed_rows = [r for r in rows if r.source in SPEED_SOURCES]
-        rows_30d = [r for r in rows if r.started_at >= now - dt.timedelta(days=30)]
-        rows_7d = [r for r in rows_30d if r.started_at >= now - dt.timedelta(days=7)]
-        speed_30d = [r for r in rows_30d if r.source in SPEED_SOURCES]
-        all_time = _figures(speed_rows)
-        recent = _figures(speed_30d)
-        last_run_id = speed_rows[-1].run_id if speed_rows else None
-        last = [r for r in speed_rows if r.run_id == last_run_id]
-        last_figures = _figures(last)
-        defaults: dict[str, Any] = {
-            "is_simulated": simulated,
-            "computed_at": now,
-            "window_end": now.astimezone(UTC).date(),
-            "first_sample_at": rows[0].started_at,
-            "last_sample_at": rows[-1].started_at,
-            "samples_total": len(speed_rows),
-            "errors_total": sum(1 for r in speed_rows if not r.ok),
-            "ok_total": sum(1 for r in speed_rows if r.ok),
-            **all_time,
-            "samples_30d": len(speed_30d),
-            "ok_30d": sum(1 for r in speed_30d if r.ok),
-            "p50_latency_ms_30d": recent["p50_latency_ms"],
-            "p95_latency_ms_30d": recent["p95_latency_ms"],
-            "p50_ttft_ms_30d": recent["p50_ttft_ms"],
-            "p95_ttft_ms_30d": recent["p95_ttft_ms"],
-            "median_decode_tps_30d": recent["median_decode_tps"],
-            "availability_7d": _availability(rows_7d),
-            "availability_30d": _availability(rows_30d),
-            "availability_samples_30d": len(rows_30d),
-            "last_run_id": last_run_id,
-            "last_run_at": last[0].started_at if last else None,
-            "last_run_p50_latency_ms": last_figures["p50_latency_ms"],
-            "last_run_p95_latency_ms": last_figures["p95_latency_ms"],
-            "last_run_p50_ttft_ms": last_figures["p50_ttft_ms"],
-            "last_run_errors": sum(1 for r in last if not r.ok),
-            "last_run_samples": len(last),
-            "last_run_is_simulated": simulated,
-        }
-        summary, _created = SpeedSummary.objects.update_or_create(
-            model_id=model_id, defaults=defaults
-        )
-        return summary

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 import openai
 from openai import AsyncOpenAI
@@ -24,10 +24,14 @@ from openai import AsyncOpenAI
 from .errors import EXPECTED_ERRORS, Failure, SampleStatus, classify_failure
 
 __all__ = [
+    "Clock",
+    "FixedPrompt",
     "OutputLimitParam",
+    "PromptSource",
     "SampleResult",
     "SampleStatus",
     "StreamedAnswer",
+    "decode_speed",
     "measure_series",
     "measure_series_sync",
     "measure_stream",
@@ -53,7 +57,9 @@ class SampleResult:
     request was handed to the SDK. ``decode_tokens_per_second`` is (output tokens - 1)
     over the time from the first to the last token; ``e2e_tokens_per_second`` is output
     tokens over the whole request. ``reasoning_tokens`` is None when the server did not
-    report it.
+    report it. When the server reports reasoning tokens but streamed no reasoning text (it
+    kept its thinking hidden), the decode figure counts the answer tokens only: the hidden
+    ones were produced before the first streamed token, outside the decode window.
     """
 
     started_at: datetime
@@ -68,6 +74,9 @@ class SampleResult:
     e2e_tokens_per_second: float | None = None
     error: str = ""
     retry_after_s: float | None = None
+    # The prompt's length as the usage report says (set whenever a usage chunk arrived).
+    input_tokens: int | None = None
+    cached_input_tokens: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -192,6 +201,9 @@ def _as_int(value: object) -> int | None:
     return value
 
 
+Clock = Callable[[], float]
+
+
 async def _measure(
     client: AsyncOpenAI,
     *,
@@ -203,6 +215,7 @@ async def _measure(
     stall_timeout_s: float,
     output_limit_param: OutputLimitParam,
     collector: _TextCollector | None = None,
+    clock: Clock = time.perf_counter,
 ) -> SampleResult:
     started_at = datetime.now(UTC)
     http_status: int | None = None
@@ -211,6 +224,7 @@ async def _measure(
     last_token: float | None = None
     end: float | None = None
     usage: Any = None
+    streamed_reasoning = False
     done_flag: list[bool] = []
     flag_token = _done_flag.set(done_flag)
 
@@ -223,7 +237,7 @@ async def _measure(
             retry_after_s=failure.retry_after_s,
         )
 
-    t0 = time.perf_counter()
+    t0 = clock()
     try:
         async with asyncio.timeout(timeout_s):
             stream = await client.chat.completions.create(
@@ -239,13 +253,15 @@ async def _measure(
             http_status = stream.response.status_code
             async with stream:
                 async for chunk in stream:
-                    now = time.perf_counter()
+                    now = clock()
                     for choice in chunk.choices or ():
                         delta = choice.delta
                         if delta is None:
                             continue
                         content = delta.content
-                        if content or _reasoning_text(delta):
+                        reasoning = _reasoning_text(delta)
+                        streamed_reasoning = streamed_reasoning or bool(reasoning)
+                        if content or reasoning:
                             if first_token is None:
                                 first_token = now
                             last_token = end = now
@@ -280,8 +296,8 @@ async def _measure(
         return failed(Failure(SampleStatus.BAD_RESPONSE, http_status, "stream carried no tokens"))
     details = getattr(usage, "completion_tokens_details", None)
     reasoning_tokens = _as_int(getattr(details, "reasoning_tokens", None))
+    input_tokens, cached_input_tokens = _input_tokens(usage)
 
-    decode_s = last_token - first_token
     total_s = end - t0
     return SampleResult(
         started_at=started_at,
@@ -292,10 +308,41 @@ async def _measure(
         latency_ms=total_s * 1000,
         output_tokens=output_tokens,
         reasoning_tokens=reasoning_tokens,
-        decode_tokens_per_second=(
-            (output_tokens - 1) / decode_s if output_tokens >= 2 and decode_s > 0 else None
+        decode_tokens_per_second=decode_speed(
+            output_tokens=output_tokens,
+            reasoning_tokens=reasoning_tokens,
+            reasoning_streamed=streamed_reasoning,
+            decode_s=last_token - first_token,
         ),
         e2e_tokens_per_second=output_tokens / total_s if total_s > 0 else None,
+        input_tokens=input_tokens,
+        cached_input_tokens=cached_input_tokens,
+    )
+
+
+def decode_speed(
+    *,
+    output_tokens: int,
+    reasoning_tokens: int | None,
+    reasoning_streamed: bool,
+    decode_s: float,
+) -> float | None:
+    """(tokens streamed - 1) / the seconds from the first streamed token to the last.
+
+    The tokens are answer and reasoning tokens, as the usage report counts them; but
+    reasoning the server kept hidden (reported, never streamed) was produced before the
+    first streamed token, outside the window, so only the answer's tokens count then.
+    """
+    streamed = output_tokens
+    if reasoning_tokens and not reasoning_streamed:
+        streamed = max(0, output_tokens - reasoning_tokens)
+    return (streamed - 1) / decode_s if streamed >= 2 and decode_s > 0 else None
+
+
+def _input_tokens(usage: Any) -> tuple[int | None, int | None]:
+    details = getattr(usage, "prompt_tokens_details", None)
+    return _as_int(getattr(usage, "prompt_tokens", None)), _as_int(
+        getattr(details, "cached_tokens", None)
     )
 
 
@@ -409,14 +456,38 @@ async def measure_stream_text(
     return StreamedAnswer(sample=sample, text=collector.text, prompt_tokens=collector.prompt_tokens)
 
 
+class PromptSource(Protocol):
+    """The messages of each request of a series (a workload gives every request a nonce)."""
+
+    def messages(self) -> list[dict[str, Any]]: ...
+
+    def observe(self, input_tokens: int | None) -> None:
+        """Told each answered request's prompt length, as the server reported it."""
+
+
+class FixedPrompt:
+    """The same messages for every request."""
+
+    def __init__(self, messages: list[dict[str, Any]]) -> None:
+        self._messages = messages
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [dict(message) for message in self._messages]
+
+    def observe(self, input_tokens: int | None) -> None:
+        return None
+
+
 async def measure_series(
     *,
     base_url: str,
     api_model: str,
     api_key: str,
-    messages: list[dict[str, Any]],
     max_tokens: int,
     samples: int,
+    messages: list[dict[str, Any]] | None = None,
+    prompts: PromptSource | None = None,
+    concurrency: int = 1,
     timeout_s: float = 60.0,
     stall_timeout_s: float = 15.0,
     warmup: bool = True,
@@ -424,42 +495,63 @@ async def measure_series(
     max_retry_wait_s: float = 60.0,
     output_limit_param: OutputLimitParam = "max_tokens",
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    clock: Clock = time.perf_counter,
 ) -> list[SampleResult]:
-    """One discarded warm-up, then ``samples`` requests one after another.
+    """One discarded warm-up, then ``samples`` requests, in waves of ``concurrency``.
 
-    The samples share one client so they reuse its connection, as a real caller's
-    requests would. ``on_sample`` gets each result as soon as it exists; it may be a
-    coroutine function (e.g. an ORM save wrapped for async use), and is awaited then.
-    After a 429 the next sample waits for Retry-After (at most ``max_retry_wait_s``),
+    Each request's messages come from ``prompts`` (or are ``messages`` every time). With a
+    concurrency of 1 the requests go one after another; otherwise each wave's requests are
+    sent at the same moment. All share one client, so they reuse its connections, as a
+    real caller's requests would. ``on_sample`` gets each result as soon as it exists; it
+    may be a coroutine function (e.g. an ORM save wrapped for async use), and is awaited
+    then. After a 429 the next wave waits for Retry-After (at most ``max_retry_wait_s``),
     since sampling again at once would only measure the rate limit; ``sleep`` does the
-    waiting (tests pass one that only records it).
+    waiting (tests pass one that only records it). ``clock`` times every request (tests
+    pass the simulator's virtual clock).
     """
+    if prompts is None:
+        if messages is None:
+            raise ValueError("give messages or prompts")
+        prompts = FixedPrompt(messages)
     client = _make_client(base_url, api_key, timeout_s, stall_timeout_s)
     common: dict[str, Any] = {
         "api_model": api_model,
         "api_key": api_key,
-        "messages": messages,
         "timeout_s": timeout_s,
         "stall_timeout_s": stall_timeout_s,
         "output_limit_param": output_limit_param,
+        "clock": clock,
     }
+
+    async def one(limit: int) -> SampleResult:
+        result = await _measure(client, messages=prompts.messages(), max_tokens=limit, **common)
+        if _closed_keep_alive(result):
+            # The server had closed the kept-alive connection before this request: no
+            # response, nothing timed. One fresh try is not a retry inside a timing.
+            result = await _measure(client, messages=prompts.messages(), max_tokens=limit, **common)
+        prompts.observe(result.input_tokens)
+        return result
+
+    width = max(1, concurrency)
     results: list[SampleResult] = []
     try:
         if warmup:
-            await _measure(client, max_tokens=min(max_tokens, WARMUP_MAX_TOKENS), **common)
-        for index in range(samples):
-            result = await _measure(client, max_tokens=max_tokens, **common)
-            if _closed_keep_alive(result):
-                # The server had closed the kept-alive connection before this request:
-                # no response, nothing timed. One fresh try is not a retry inside a timing.
-                result = await _measure(client, max_tokens=max_tokens, **common)
-            results.append(result)
-            if on_sample is not None:
-                outcome = on_sample(result)
-                if inspect.isawaitable(outcome):
-                    await outcome
-            if result.status is SampleStatus.RATE_LIMITED and index < samples - 1:
-                wait_s = 1.0 if result.retry_after_s is None else result.retry_after_s
+            await one(min(max_tokens, WARMUP_MAX_TOKENS))
+        while len(results) < samples:
+            size = min(width, samples - len(results))
+            if size == 1:
+                wave = [await one(max_tokens)]
+            else:
+                wave = list(await asyncio.gather(*(one(max_tokens) for _ in range(size))))
+            for result in wave:
+                results.append(result)
+                if on_sample is not None:
+                    outcome = on_sample(result)
+                    if inspect.isawaitable(outcome):
+                        await outcome
+            limited = [r for r in wave if r.status is SampleStatus.RATE_LIMITED]
+            if limited and len(results) < samples:
+                wait_s = max(1.0 if r.retry_after_s is None else r.retry_after_s for r in limited)
                 await sleep(max(0.0, min(wait_s, max_retry_wait_s)))
     finally:
         await client.close()

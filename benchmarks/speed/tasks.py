@@ -14,29 +14,44 @@ from tokonomix.core.schedule import scheduled_slot_claim
 
 from .models import SampleSource, SpeedTarget
 from .services import (
+    QueuedRun,
     speed_runs_abandoned_fail,
     speed_runs_queue,
+    speed_runs_queue_due,
     speedtest_execute,
     speedtest_fail,
 )
 
 
-def speedtests_enqueue(*, source: str, targets: Iterable[SpeedTarget] | None = None) -> list[int]:
-    """Queue one run per target (every enabled one unless given) and hand each to a worker
-    once the runs are committed (the beat's fan-out, the admin's "test now")."""
-    with transaction.atomic():
-        run_ids = speed_runs_queue(source=source, targets=targets)
-        for run_id in run_ids:
+def _hand_over(queued: list[QueuedRun]) -> list[int]:
+    """Send each run to its region's queue once the runs are committed."""
+    for run_id, queue in queued:
+        if queue is None:
             transaction.on_commit(partial(run_speedtest.delay, run_id))
-    return run_ids
+        else:
+            transaction.on_commit(partial(run_speedtest.apply_async, args=(run_id,), queue=queue))
+    return [run_id for run_id, _queue in queued]
+
+
+def speedtests_enqueue(*, source: str, targets: Iterable[SpeedTarget] | None = None) -> list[int]:
+    """Queue one run per target (every enabled one unless given), workload and prober
+    region, and hand each to its region's workers once the runs are committed (the
+    unscheduled fan-out, the admin's "test now")."""
+    with transaction.atomic():
+        return _hand_over(speed_runs_queue(source=source, targets=targets))
 
 
 @shared_task(name="benchmarks.tasks.speedtests_fan_out")
 def speedtests_fan_out(scheduled: bool = False) -> dict[str, int]:
-    """The scheduled run (beat): one run per enabled target, once per slot."""
-    if scheduled and not scheduled_slot_claim("benchmarks.tasks.speedtests_fan_out"):
-        return {"queued": 0}
-    run_ids = speedtests_enqueue(source=SampleSource.SCHEDULED)
+    """Beat, every five minutes (scheduled): the runs that fell due, once per slot.
+    Sent by hand: one run of every enabled target, workload and region, now."""
+    if scheduled:
+        if not scheduled_slot_claim("benchmarks.tasks.speedtests_fan_out"):
+            return {"queued": 0}
+        with transaction.atomic():
+            run_ids = _hand_over(speed_runs_queue_due())
+    else:
+        run_ids = speedtests_enqueue(source=SampleSource.SCHEDULED)
     return {"queued": len(run_ids)}
 
 

@@ -2,14 +2,65 @@
 
 from __future__ import annotations
 
-from django import template
+from typing import Any
 
-from benchmarks.speed.formats import DASH, format_ms, format_percent, format_tps
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from benchmarks.speed.formats import (
+    DASH,
+    FORMATTERS,
+    format_interval,
+    format_ms,
+    format_percent,
+    format_tokens,
+    format_tps,
+)
+from benchmarks.speed.stats import CONFIDENCE, Estimate
 
 register = template.Library()
 
-__all__ = ["DASH", "ms", "percent", "tps"]
+__all__ = ["DASH", "estimate", "ms", "percent", "tokens", "tps"]
 
 ms = register.filter("ms", format_ms)
 tps = register.filter("tps", format_tps)
 percent = register.filter("percent", format_percent)
+tokens = register.filter("tokens", format_tokens)
+
+
+@register.simple_tag
+def estimate(figures: Any, name: str, unit: str) -> SafeString | str:
+    """A figure with its bootstrap interval and its count beneath it:
+    ``{% estimate s "p50_latency_ms_30d" "ms" %}``. `figures` has ``estimate(name)``
+    (a SpeedFigures, SpeedDaily or SpeedBreakdown row); None shows a dash."""
+    if figures is None:
+        return DASH
+    value: Estimate = figures.estimate(name)
+    text = FORMATTERS[unit](value.value)
+    if value.value is None or value.low is None:
+        return text
+    return format_html(
+        '{} <small class="ci" title="{}">{} {} · n {}</small>',
+        text,
+        f"{CONFIDENCE:.0%} bootstrap confidence interval, and the number of requests behind it",
+        f"{CONFIDENCE:.0%} CI",
+        format_interval(value, unit),
+        f"{value.n:,}",
+    )
+
+
+@register.filter
+def speed_flags(figures: Any) -> list[Any]:
+    """The flags of speed figures over their last 30 days (the one flags module's rules)."""
+    from benchmarks.speed.selectors import speed_badges
+
+    return speed_badges(figures)
+
+
+@register.filter
+def simulated_flags(is_simulated: bool) -> list[Any]:
+    """The simulated flag alone, for a figure no sample count makes preliminary."""
+    from tokonomix.core import flags
+
+    return flags.speed_badges(is_simulated=bool(is_simulated), ok_samples=None)

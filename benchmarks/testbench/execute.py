@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..speed.models import SampleSource, SpeedSample, SpeedTestRun
+from ..speed.regions import prober_region
 from ..speed.services import NO_KEY, speed_aggregates_recompute
 from ..speed.streaming import StreamedAnswer, measure_stream_text, scrub_secrets
 from .limits import _cost, prompt_tokens_estimate
@@ -264,6 +266,10 @@ def _result_finish(run: TestbenchRun, job: _Job, answer: StreamedAnswer) -> None
         speed_run = SpeedTestRun.objects.create(
             target=result.target,
             model_id=result.model_id,
+            offering_id=result.target.offering_id if result.target else None,
+            region=prober_region(),
+            # The reader's own prompt: no workload, so it counts toward availability only.
+            workload="",
             source=SampleSource.TESTBENCH,
             status=SpeedTestRun.Status.COMPLETED,
             base_url=job.base_url.rstrip("/"),
@@ -313,4 +319,6 @@ def _result_finish(run: TestbenchRun, job: _Job, answer: StreamedAnswer) -> None
                 # Refused before any answer (auth, rate limit, server error): not billed.
                 fields["budget_usd"] = Decimal(0)
         TestbenchResult.objects.filter(pk=result.pk, status__in=UNFINISHED_RESULTS).update(**fields)
-        speed_aggregates_recompute(model_id=result.model_id)
+        speed_aggregates_recompute(
+            model_id=result.model_id, days={sample.started_at.astimezone(UTC).date()}
+        )

@@ -1,11 +1,14 @@
-"""How long does the weekly fan-out take, and is every sample stored exactly once?
+"""How long does a fan-out to two prober regions take, and is every sample stored once?
 
 Run from the repository root: ``python tests/bench/bench_speedtest_fanout.py``.
-100 targets x 6 samples against the simulator, through a real Redis broker and 2 Celery
-worker processes. Uses a fresh PostgreSQL database next to DATABASE_URL's (dropped at the
-end) when DATABASE_URL is set, else an SQLite file in a temporary folder; Redis database
-15 on REDIS_URL's host (default 127.0.0.1:6379). Skips (exit 0) when Redis is unreachable;
-exits 1 when a run does not finish in time or a sample is missing or stored twice.
+300 targets x 2 regions x 6 samples against the simulator, through a real Redis broker:
+the fan-out sends each target's run to speedtests.eu-central and speedtests.us-east, and
+two Celery worker processes consume each region's queue (four in all, each saying which
+region it measures from). Uses a fresh PostgreSQL database next to DATABASE_URL's (dropped
+at the end) when DATABASE_URL is set, else an SQLite file in a temporary folder; Redis
+BENCH_REDIS_URL, or database 15 on REDIS_URL's host (default 127.0.0.1:6379). Skips (exit
+0) when Redis is unreachable; exits 1 when a run does not finish in time, or a target is
+not measured exactly once from each region, or a sample is missing or stored twice.
 """
 
 from __future__ import annotations
@@ -25,14 +28,17 @@ ROOT = Path(__file__).resolve().parents[2]
 # Run as a plain script, so the repository root is not on sys.path by itself.
 sys.path.insert(0, str(ROOT))
 
-MODELS = 20
+MODELS = 60
 TARGETS_PER_MODEL = 5
 SAMPLES = 6
-WORKERS = 2
-DEADLINE_S = 300.0
+REGIONS = {"eu-central": "bench prober A", "us-east": "bench prober B"}
+WORKERS_PER_REGION = 2
+DEADLINE_S = 900.0
 
 
 def bench_redis_url() -> str:
+    if os.environ.get("BENCH_REDIS_URL"):
+        return os.environ["BENCH_REDIS_URL"]
     parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
     return urlunsplit((parts.scheme, parts.netloc, "/15", "", ""))
 
@@ -83,17 +89,20 @@ def start_workers(env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
                 "tokonomix",
                 "worker",
                 "--pool=solo",
+                "-Q",
+                f"speedtests.{region}",
                 "--loglevel=WARNING",
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
                 "-n",
-                f"bench{index}-{os.getpid()}@%h",
+                f"bench-{region}-{index}-{os.getpid()}@%h",
             ],
             cwd=ROOT,
-            env=env,
+            env={**env, "SPEEDTEST_PROBER_REGION": region},
         )
-        for index in range(WORKERS)
+        for region in REGIONS
+        for index in range(WORKERS_PER_REGION)
     ]
 
 
@@ -118,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "DJANGO_LOG_LEVEL": "WARNING",
             "SPEEDTEST_TIMEOUT": "20",
             "SPEEDTEST_STALL_TIMEOUT": "10",
+            "SPEEDTEST_REGIONS": ";".join(f"{code}={where}" for code, where in REGIONS.items()),
         }
         os.environ.update(env)
         try:
@@ -135,7 +145,9 @@ def run(env: dict[str, str]) -> int:
     import django
 
     django.setup()
+    import redis
     from django.core.management import call_command
+    from django.db.models import F
 
     from benchmarks.models import SpeedSample, SpeedSummary, SpeedTarget, SpeedTestRun
     from benchmarks.simulator import SimulatedModel, SimulatorServer
@@ -144,8 +156,10 @@ def run(env: dict[str, str]) -> int:
     from tokonomix.celery import app
 
     call_command("migrate", verbosity=0)
-    app.control.purge()
+    broker = redis.Redis.from_url(env["REDIS_URL"])
+    broker.delete(*(f"speedtests.{region}" for region in REGIONS))
     database = "PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite"
+    workers_total = len(REGIONS) * WORKERS_PER_REGION
     fast = SimulatedModel(ttft_ms=5.0, inter_token_ms=1.0, tokens=20)
     with SimulatorServer(default_model=fast) as server:
         provider = Provider.objects.create(name="Bench", slug="bench")
@@ -165,25 +179,27 @@ def run(env: dict[str, str]) -> int:
                     is_simulated=True,
                 )
         targets = MODELS * TARGETS_PER_MODEL
+        expected_runs = targets * len(REGIONS)
 
         workers = start_workers(env)
         try:
-            deadline = time.monotonic() + 60
-            while len(app.control.ping(timeout=0.5) or []) < WORKERS:
+            deadline = time.monotonic() + 90
+            while len(app.control.ping(timeout=0.5) or []) < workers_total:
                 if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
                     print("FAIL: the workers did not start")
                     return 1
             started = time.perf_counter()
-            speedtests_fan_out.delay()
+            queued = speedtests_fan_out.apply().get()["queued"]
+            fanned_out_s = time.perf_counter() - started
             deadline = time.monotonic() + DEADLINE_S
             finished = 0
             while time.monotonic() < deadline:
                 finished = SpeedTestRun.objects.filter(
                     status__in=["completed", "failed", "skipped"]
                 ).count()
-                if finished >= targets:
+                if finished >= expected_runs:
                     break
-                time.sleep(0.1)
+                time.sleep(0.2)
             wall_s = time.perf_counter() - started
         finally:
             for worker in workers:
@@ -193,41 +209,66 @@ def run(env: dict[str, str]) -> int:
                     worker.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     worker.kill()
+            broker.delete(*(f"speedtests.{region}" for region in REGIONS))
 
         statuses = Counter(SpeedTestRun.objects.values_list("status", flat=True))
+        per_target_region = Counter(SpeedTestRun.objects.values_list("target_id", "region"))
         per_run = Counter(SpeedSample.objects.values_list("run_id", flat=True))
         positions = SpeedSample.objects.values_list("run_id", "index")
         duplicates = len(positions) - len(set(positions))
+        by_region = Counter(SpeedSample.objects.values_list("region", flat=True))
+        mislabelled = SpeedSample.objects.exclude(region=F("run__region")).count()
+        misrouted = SpeedTestRun.objects.exclude(region=F("queued_for")).count()
         requests = server.request_counts
 
     samples = sum(per_run.values())
     summarised = sum(SpeedSummary.objects.values_list("samples_total", flat=True))
-    wrong_requests = {name: count for name, count in requests.items() if count != 1 + SAMPLES}
-    print(f"database: {database}; broker: Redis; workers: {WORKERS} (solo pool)")
-    print(f"targets: {targets} x {SAMPLES} samples (+1 warm-up each)")
-    print(f"wall time: {wall_s:.1f} s ({wall_s / targets * 1000:.0f} ms per target)")
+    per_target = 1 + SAMPLES
+    wrong_requests = {
+        name: count for name, count in requests.items() if count != len(REGIONS) * per_target
+    }
+    print(
+        f"database: {database}; broker: Redis; regions: {', '.join(REGIONS)}; "
+        f"workers: {WORKERS_PER_REGION} per region (solo pool), {workers_total} in all"
+    )
+    print(f"targets: {targets} x {len(REGIONS)} regions x {SAMPLES} samples (+1 warm-up each)")
+    print(f"fan-out: {queued} runs queued in {fanned_out_s:.1f} s")
+    print(
+        f"wall time: {wall_s:.1f} s ({wall_s / expected_runs * 1000:.0f} ms per run, "
+        f"{expected_runs / wall_s:.1f} runs/s)"
+    )
     print(f"runs: {dict(statuses)}")
-    print(f"samples stored: {samples} (expected {targets * SAMPLES}), duplicates: {duplicates}")
+    print(
+        f"samples stored: {samples} (expected {expected_runs * SAMPLES}), duplicates: "
+        f"{duplicates}, by region: {dict(by_region)}, region unlike the run's: {mislabelled}"
+    )
+    print(f"runs measured in another region than they were sent to: {misrouted}")
     print(f"samples in the per-model summaries: {summarised}")
     print(f"chat requests seen by the simulator: {sum(requests.values())}")
 
     problems = []
-    if finished < targets:
-        problems.append(f"only {finished} of {targets} runs finished within {DEADLINE_S:g} s")
-    if statuses.get("completed", 0) != targets:
+    if finished < expected_runs:
+        problems.append(f"only {finished} of {expected_runs} runs finished within {DEADLINE_S:g} s")
+    if statuses.get("completed", 0) != expected_runs:
         problems.append(f"runs not completed: {dict(statuses)}")
-    if samples != targets * SAMPLES or any(n != SAMPLES for n in per_run.values()):
+    if any(n != 1 for n in per_target_region.values()) or len(per_target_region) != expected_runs:
+        problems.append("a target was not measured exactly once from each region")
+    if samples != expected_runs * SAMPLES or any(n != SAMPLES for n in per_run.values()):
         problems.append("a run is missing samples or has extra ones")
     if duplicates:
         problems.append(f"{duplicates} samples stored twice")
-    if summarised != targets * SAMPLES:
+    if misrouted:
+        problems.append(f"{misrouted} runs measured in another region than they were sent to")
+    if mislabelled or set(by_region) != set(REGIONS):
+        problems.append("samples not tagged with their run's region")
+    if summarised != expected_runs * SAMPLES:
         problems.append("the summaries do not count every sample once")
     if len(requests) != targets or wrong_requests:
-        problems.append(f"targets not measured exactly once: {wrong_requests or len(requests)}")
+        problems.append(f"targets not measured once per region: {wrong_requests or len(requests)}")
     for problem in problems:
         print(f"FAIL: {problem}")
     if not problems:
-        print("PASS: every sample stored exactly once")
+        print("PASS: every target measured once from each region, every sample stored once")
     return 1 if problems else 0
 
 

@@ -74,3 +74,28 @@ class MeetingClock(LoopClock):
         finally:
             self.waiting -= 1
         await super().sleep_until(due)
+
+
+class VirtualClock:
+    """One clock for the simulator and the measuring client: time moves only when the
+    simulator waits, and by exactly what it waits. A client that reads it (measure_series's
+    `clock`) measures the configured delays to the nanosecond, however loaded the machine.
+
+    Only for requests one after another, each with all its tokens due at once (an
+    inter-token delay of 0): the simulator writes ahead of the client's reading, so a
+    later token's wait would already show in an earlier token's stamp.
+    """
+
+    def __init__(self) -> None:
+        self._now = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self._now
+
+    def now(self) -> float:
+        return self._now
+
+    async def sleep_until(self, due: float) -> None:
+        with self._lock:
+            self._now = max(self._now, due)

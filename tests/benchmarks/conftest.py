@@ -96,6 +96,9 @@ def recorded_run(
     source: str = "scheduled",
     is_simulated: bool = False,
     status: str = "completed",
+    region: str = "default",
+    workload: str = "standard",
+    offering: Any = None,
 ) -> Any:
     """A finished run with the given samples, stored as the service would, then aggregated.
 
@@ -112,6 +115,9 @@ def recorded_run(
         status=status,
         base_url="http://127.0.0.1:9/v1",
         api_model=model.slug,
+        offering=offering,
+        region=region,
+        workload=workload,
         is_simulated=is_simulated,
         prompt_set="standard",
         attempt=1,
@@ -135,6 +141,8 @@ def recorded_run(
                 model=model,
                 source=source,
                 is_simulated=is_simulated,
+                region=region,
+                workload=workload,
                 index=index,
                 **row,
             )

@@ -21,7 +21,7 @@ def test_a_retired_model_is_skipped_with_the_reason_and_the_others_queued():
 
     queued = speed_runs_queue(source="scheduled")
 
-    assert [SpeedTestRun.objects.get(pk=pk).target for pk in queued] == [live]
+    assert [SpeedTestRun.objects.get(pk=pk).target for pk, _queue in queued] == [live]
     skipped = SpeedTestRun.objects.get(target=retired)
     assert skipped.status == SpeedTestRun.Status.SKIPPED
     assert "retired on" in skipped.reason

@@ -321,3 +321,54 @@ def test_stopping_the_server_ends_a_stalled_stream() -> None:
     finally:
         http.close()
         server.stop()
+
+
+def first_token_waits(model: SimulatedModel, requests: int) -> list[float]:
+    """When each request's first token fell due, by a stopped clock (seconds)."""
+    clock = StoppedClock()
+    with (
+        SimulatorServer({"spread": model}, clock=clock) as server,
+        httpx.Client(base_url=server.base_url, timeout=5.0) as http,
+    ):
+        for _ in range(requests):
+            http.post(CHAT, json=chat("spread", stream=True, max_tokens=1)).read()
+    return clock.waits
+
+
+def test_a_spread_draws_each_requests_ttft_around_the_configured_median_from_its_seed() -> None:
+    model = SimulatedModel(ttft_ms=300.0, ttft_spread=0.5, tokens=1, seed=11)
+
+    waits = first_token_waits(model, 200)
+
+    assert waits == first_token_waits(model, 200)  # the same seed, the same series
+    assert waits != first_token_waits(SimulatedModel(**{**model.to_dict(), "seed": 12}), 200)
+    assert len(set(waits)) == 200
+    ordered = sorted(waits)
+    assert 0.25 < ordered[100] < 0.35  # the median stays near 300 ms
+
+
+def test_without_a_spread_every_request_waits_the_configured_ttft() -> None:
+    assert first_token_waits(SimulatedModel(ttft_ms=50.0, tokens=1), 5) == [0.05] * 5
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"ttft_spread": -1}, {"seed": "seven"}, {"hide_reasoning": "yes"}, {"seed": True}],
+)
+def test_bad_spread_seed_and_hidden_reasoning_settings_are_refused(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        SimulatedModel.from_dict(bad)
+
+
+def test_the_prompts_sent_are_kept_for_tests_to_read() -> None:
+    with (
+        SimulatorServer() as server,
+        httpx.Client(base_url=server.base_url, timeout=5.0) as http,
+    ):
+        for text in ("first prompt", "second prompt"):
+            body = chat("kept")
+            body["messages"] = [{"role": "user", "content": text}]
+            http.post(CHAT, json=body)
+
+        assert server.prompts_seen("kept") == ["first prompt", "second prompt"]
+        assert server.prompts_seen("other") == []

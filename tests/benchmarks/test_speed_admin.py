@@ -25,6 +25,7 @@ def form(offering_pk: int, **fields: object) -> dict[str, object]:
         "samples_per_test": 6,
         "max_output_tokens": 200,
         "prompt_set": "standard",
+        "workloads": ["standard"],
         "output_limit_param": "max_tokens",
     }
     data.update(fields)
@@ -79,3 +80,28 @@ def test_runs_and_samples_are_read_only_and_their_pages_answer(client) -> None: 
         assert client.get(change).status_code == 200
     assert client.get(reverse("admin:benchmarks_speedtestrun_add")).status_code == 403
     assert client.get(reverse("admin:benchmarks_speedsample_add")).status_code == 403
+
+
+def test_a_target_is_given_its_workloads_in_their_defined_order(client) -> None:  # type: ignore[no-untyped-def]
+    offering = factories.offering()
+    client.force_login(factories.user(superuser=True))
+
+    response = client.post(
+        reverse("admin:benchmarks_speedtarget_add"),
+        form(offering.pk, preset="groq", workloads=["long", "standard", "medium"]),
+    )
+
+    assert response.status_code == 302
+    assert SpeedTarget.objects.get().workloads == ["standard", "medium", "long"]
+
+
+def test_a_target_needs_at_least_one_workload(client) -> None:  # type: ignore[no-untyped-def]
+    offering = factories.offering()
+    client.force_login(factories.user(superuser=True))
+
+    response = client.post(
+        reverse("admin:benchmarks_speedtarget_add"), form(offering.pk, preset="groq", workloads=[])
+    )
+
+    assert response.status_code == 200
+    assert not SpeedTarget.objects.exists()

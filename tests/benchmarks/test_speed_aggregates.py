@@ -99,7 +99,7 @@ def test_decode_speed_is_kept_per_day_for_the_chart() -> None:
         ],
     )
 
-    days = list(SpeedDaily.objects.filter(model=model).order_by("day"))
+    days = list(SpeedDaily.objects.filter(model=model, region="all").order_by("day"))
 
     assert [d.median_decode_tps for d in days] == [50.0, 80.0]
     assert SpeedSummary.objects.get(model=model).median_decode_tps == 70.0
@@ -191,3 +191,26 @@ def test_a_model_without_samples_has_no_summary() -> None:
 
     assert not SpeedSummary.objects.filter(model=model).exists()
     assert not SpeedDaily.objects.filter(model=model).exists()
+
+
+def test_the_rebuild_command_gives_copied_figures_their_intervals() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from benchmarks.models import SpeedBreakdown
+
+    model = factories.model(slug="rebuilt")
+    recorded_run(model, [ok(100.0), ok(200.0), ok(300.0)])
+    # As the migration left figures from before intervals existed.
+    SpeedBreakdown.objects.filter(model=model).update(intervals={})
+    SpeedSummary.objects.filter(model=model).update(intervals={})
+    out = StringIO()
+
+    call_command("rebuild_speed_aggregates", "--model", "rebuilt", stdout=out)
+
+    assert "Rebuilt the speed figures of 1 model(s)." in out.getvalue()
+    summary = SpeedSummary.objects.get(model=model)
+    assert summary.estimate("p50_latency_ms_30d").n == 3
+    headline = SpeedBreakdown.objects.get(model=model, region="all", offering__isnull=True)
+    assert headline.intervals == summary.intervals

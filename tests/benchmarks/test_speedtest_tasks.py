@@ -15,11 +15,13 @@ from tests.conftest import skip_or_fail
 from .conftest import speed_target
 
 
-def test_the_beat_schedule_runs_the_fan_out_weekly_by_default() -> None:
+def test_beat_looks_for_due_speed_tests_every_five_minutes() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["speed-tests"]
 
     assert entry["task"] == "benchmarks.tasks.speedtests_fan_out"
-    assert entry["schedule"].day_of_week == {2}
+    assert entry["kwargs"] == {"scheduled": True}
+    assert entry["schedule"].minute == set(range(0, 60, 5))
+    assert entry["schedule"].hour == set(range(24))
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from benchmarks.models import SpeedSummary
+from benchmarks.models import SpeedBreakdown, SpeedSummary
 from models_catalog.models import Model
 from pricing.models import PricePoint
 from tests import factories
@@ -43,11 +43,13 @@ def priced(
 
 
 def measured(model: Model, **fields: Any) -> SpeedSummary:
-    """A speed summary for `model`: P50 latency, decode speed and availability over 30 days."""
+    """A speed summary for `model`: P50 latency, decode speed and availability over 30 days,
+    and the same figures as its breakdown over every region, as the rebuild writes them."""
     fields.setdefault("computed_at", timezone.now())
     fields.setdefault("window_end", dt.date(2026, 1, 20))
     fields.setdefault("last_sample_at", timezone.now())
     fields.setdefault("ok_30d", 30)
+    SpeedBreakdown.objects.create(model=model, region="all", workload="standard", **fields)
     return SpeedSummary.objects.create(model=model, **fields)
 
 

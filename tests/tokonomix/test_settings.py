@@ -1,6 +1,7 @@
 """Settings come from the environment; a bad value stops start-up and names the variable."""
 
 import runpy
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,11 @@ CLEAN = [
     "DJANGO_SIGNIN_ATTEMPTS_PER_HOUR",
     "DJANGO_ADMINS",
     "DJANGO_EMAIL_URL",
+    "SPEEDTEST_CRON",
+    "SPEEDTEST_REGIONS",
+    "SPEEDTEST_PROBER_REGION",
+    "SPEEDTEST_RUNS_PER_DAY",
+    "SPEEDTEST_MONTHLY_BUDGETS_USD",
 ]
 
 
@@ -89,6 +95,17 @@ def test_database_url_selects_postgresql(load):
         ("DJANGO_LOGIN_LOCKOUT_MINUTES", "0"),
         ("DJANGO_SIGNIN_ATTEMPTS_PER_HOUR", "0"),
         ("DJANGO_EMAIL_URL", "carrier-pigeon://coop"),
+        ("SPEEDTEST_REGIONS", "eu-central"),
+        ("SPEEDTEST_REGIONS", "EU Central=Frankfurt"),
+        ("SPEEDTEST_REGIONS", "all=everywhere"),
+        ("SPEEDTEST_REGIONS", "eu=Frankfurt;eu=Paris"),
+        ("SPEEDTEST_PROBER_REGION", "eu_central"),
+        ("SPEEDTEST_RUNS_PER_DAY", "0"),
+        ("SPEEDTEST_RUNS_PER_DAY", "four"),
+        ("SPEEDTEST_MONTHLY_BUDGETS_USD", "OPENAI_API_KEY"),
+        ("SPEEDTEST_MONTHLY_BUDGETS_USD", "openai=50"),
+        ("SPEEDTEST_MONTHLY_BUDGETS_USD", "OPENAI_API_KEY=lots"),
+        ("SPEEDTEST_MONTHLY_BUDGETS_USD", "OPENAI_API_KEY=-5"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(load, variable, value):
@@ -178,3 +195,40 @@ def test_an_email_url_becomes_the_default_mailer(load):
         "password": "secret",
         "use_tls": True,
     }
+
+
+def test_speed_tests_default_to_four_a_day_from_one_unnamed_prober_without_budgets(load):
+    values = load()
+
+    assert values["SPEEDTEST_RUNS_PER_DAY"] == 4
+    assert values["SPEEDTEST_REGIONS"] == {}
+    assert values["SPEEDTEST_PROBER_REGION"] == "default"
+    assert values["SPEEDTEST_MONTHLY_BUDGETS_USD"] == {}
+
+
+def test_regions_keep_their_order_and_where_they_are(load):
+    values = load(
+        SPEEDTEST_REGIONS="eu-central=Frankfurt, Germany (AWS eu-central-1); us-east=Ashburn, USA",
+        SPEEDTEST_PROBER_REGION="us-east",
+    )
+
+    assert list(values["SPEEDTEST_REGIONS"].items()) == [
+        ("eu-central", "Frankfurt, Germany (AWS eu-central-1)"),
+        ("us-east", "Ashburn, USA"),
+    ]
+    assert values["SPEEDTEST_PROBER_REGION"] == "us-east"
+
+
+def test_budgets_are_dollars_per_key_variable_with_a_default(load):
+    budgets = load(SPEEDTEST_MONTHLY_BUDGETS_USD="OPENAI_API_KEY=50, *=10.5")[
+        "SPEEDTEST_MONTHLY_BUDGETS_USD"
+    ]
+
+    assert budgets == {"OPENAI_API_KEY": Decimal("50"), "*": Decimal("10.5")}
+
+
+def test_the_removed_weekly_speed_test_cron_stops_start_up_and_says_what_replaced_it(load):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"SPEEDTEST_CRON is gone.*SPEEDTEST_RUNS_PER_DAY"
+    ):
+        load(SPEEDTEST_CRON="0 4 * * 2")

@@ -129,6 +129,27 @@ def lifecycle_badges(
     return []
 
 
+def model_badges(
+    *,
+    deprecation_date: dt.date | None,
+    deprecated_by_source: bool,
+    retired_on: dt.date | None,
+    is_disputed: bool,
+    today: dt.date,
+) -> list[Badge]:
+    """A model's own flags wherever it is listed: its lifecycle, and disputed when the
+    sources disagree on one of its prices or facts."""
+    badges = lifecycle_badges(
+        deprecation_date=deprecation_date,
+        deprecated_by_source=deprecated_by_source,
+        retired_on=retired_on,
+        today=today,
+    )
+    if is_disputed:
+        badges += disputed_fields_badges([str(_("a price or a fact"))])
+    return badges
+
+
 def out_of_service_q(today: dt.date, prefix: str = "") -> Q:
     """The lifecycle rule above as a filter on a model's fields (`prefix`: "model__" ...)."""
     return (

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from benchmarks.models import SpeedSummary
+from benchmarks.models import SpeedFigures, SpeedSummary
 from benchmarks.speed.selectors import ModelSpeed
 from models_catalog.models import CatalogueChange, Model, Offering
 from models_catalog.selectors import loaded_offerings
@@ -139,7 +139,7 @@ def assemble(
     *,
     offering: Offering | None,
     point: PricePoint | None,
-    summary: SpeedSummary | None,
+    summary: SpeedFigures | None,
 ) -> dict[str, Any]:
     """The evidence from rows a page has already read: the reference offering, its point in
     force today and the speed summary (a model page has them all, so it reads nothing

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
-from benchmarks.speed.formats import DASH, format_ms, format_percent, format_tps
+from benchmarks.speed.formats import DASH, format_estimate, format_percent
+from benchmarks.speed.stats import Estimate
 from pricing.costs import format_usd
 
 from .selectors import CompareColumn
@@ -47,8 +48,8 @@ def compare_rows(columns: list[CompareColumn]) -> CompareRows:
     def price(figure: str) -> Callable[[CompareColumn], str]:
         return lambda c: format_usd(getattr(c.price, figure) if c.price else None)
 
-    def speed(figure: str, formatted: Callable[[float | None], str]) -> Callable[..., str]:
-        return lambda c: formatted(getattr(c.speed, figure)) if c.speed else DASH
+    def speed(figure: str, unit: str) -> Callable[..., str]:
+        return lambda c: format_estimate(c.speed.estimate(figure), unit) if c.speed else DASH
 
     def points(key: str) -> list[list[str] | None]:
         return [None if c.profile_data is None else c.profile_data.get(key, []) for c in columns]
@@ -75,14 +76,68 @@ def compare_rows(columns: list[CompareColumn]) -> CompareRows:
             row(typical, price("typical_cost")),
         ],
         speed=[
-            row(_("Latency P50"), speed("p50_latency_ms_30d", format_ms)),
-            row(_("Latency P95"), speed("p95_latency_ms_30d", format_ms)),
-            row(_("Time to first token P50"), speed("p50_ttft_ms_30d", format_ms)),
-            row(_("Tokens per second (median decode)"), speed("median_decode_tps_30d", format_tps)),
-            row(_("Availability"), speed("availability_30d", format_percent)),
+            row(_("Latency P50"), speed("p50_latency_ms_30d", "ms")),
+            row(_("Latency P95"), speed("p95_latency_ms_30d", "ms")),
+            row(_("Time to first token P50"), speed("p50_ttft_ms_30d", "ms")),
+            row(_("Time to first answer token P50"), speed("p50_ttfat_ms_30d", "ms")),
+            row(_("Tokens per second (median decode)"), speed("median_decode_tps_30d", "tok/s")),
+            row(_("Reasoning tokens (median)"), speed("median_reasoning_tokens_30d", "tokens")),
+            row(
+                _("Availability"),
+                lambda c: format_percent(c.speed.availability_30d) if c.speed else DASH,
+            ),
+            FigureRow(
+                label=_("Faster on P50 latency?"),
+                cells=_verdicts(columns, "p50_latency_ms_30d", larger_is_better=False),
+                numeric=False,
+            ),
+            FigureRow(
+                label=_("Faster on tokens per second?"),
+                cells=_verdicts(columns, "median_decode_tps_30d", larger_is_better=True),
+                numeric=False,
+            ),
         ],
         opinion=[
             PointsRow(label=_("Strengths"), cells=points("strengths")),
             PointsRow(label=_("Weaknesses"), cells=points("weaknesses")),
         ],
     )
+
+
+def _verdicts(columns: list[CompareColumn], figure: str, *, larger_is_better: bool) -> list[str]:
+    """For each model: fastest, faster or slower than the fastest, or not distinguishable
+    from it when their 95% intervals overlap."""
+    estimates: list[Estimate | None] = [
+        c.speed.estimate(figure) if c.speed and getattr(c.speed, figure) is not None else None
+        for c in columns
+    ]
+    measured = [(i, e) for i, e in enumerate(estimates) if e is not None]
+    if len(measured) < 2:
+        return [DASH for _column in columns]
+
+    def goodness(item: tuple[int, Estimate]) -> float:
+        value = item[1].value or 0.0
+        return value if larger_is_better else -value
+
+    best_index, best = max(measured, key=goodness)
+    best_name = columns[best_index].model.name
+    cells = []
+    for index, estimate in enumerate(estimates):
+        if estimate is None:
+            cells.append(_("not measured"))
+        elif index == best_index:
+            ties = [
+                columns[i].model.name
+                for i, other in measured
+                if i != best_index and not best.distinguishable_from(other)
+            ]
+            cells.append(
+                _("not distinguishable from %(names)s") % {"names": ", ".join(ties)}
+                if ties
+                else _("fastest")
+            )
+        elif best.distinguishable_from(estimate):
+            cells.append(_("slower than %(name)s") % {"name": best_name})
+        else:
+            cells.append(_("not distinguishable from %(name)s") % {"name": best_name})
+    return cells

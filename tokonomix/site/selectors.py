@@ -24,7 +24,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import SpeedSummary
 from benchmarks.speed.selectors import speed_badges
@@ -119,15 +118,13 @@ class LeaderboardRow:
     @property
     def model_badges(self) -> list[flags.Badge]:
         """Lifecycle, and disputed when sources disagree on one of the model's values."""
-        badges = flags.lifecycle_badges(
+        return flags.model_badges(
             deprecation_date=self.model.deprecation_date,
             deprecated_by_source=self.model.deprecated_by_source,
             retired_on=self.model.retired_on,
+            is_disputed=bool(getattr(self.model, "is_disputed", False)),
             today=self.as_of,
         )
-        if getattr(self.model, "is_disputed", False):
-            badges += flags.disputed_fields_badges([str(_("a price or a fact"))])
-        return badges
 
     @property
     def badges(self) -> list[flags.Badge]:

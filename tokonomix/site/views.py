@@ -16,9 +16,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from benchmarks.models import SPEED_SOURCES
+from benchmarks.speed import selectors as speed_selectors
+from benchmarks.speed.forms import speed_view
+from benchmarks.speed.regions import ALL_REGIONS, configured_regions, prober_region
+from benchmarks.speed.regions import region as region_of
 from benchmarks.speed.sections import speed_context
 from benchmarks.speed.selectors import CHART_DAYS, PRELIMINARY_BELOW
-from benchmarks.speed.stats import PERCENTILE_METHOD
+from benchmarks.speed.stats import INTERVAL_METHOD, PERCENTILE_METHOD
+from benchmarks.speed.workloads import DEFAULT_WORKLOAD, WORKLOADS
 from models_catalog import selectors as catalogue
 from models_catalog.models import Model, Provider
 from models_catalog.sections import catalogue_context
@@ -62,6 +67,22 @@ def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [selectors.LeaderboardRow.of(model) for model in page.object_list]
     query = _query_without(request, "page")
+    sort = form.filters()["sort"]
+    # Sorted by a speed figure: which rows cannot be told apart from the one above.
+    speed_column = {"latency": "p50_latency_ms_30d", "tps": "median_decode_tps_30d"}.get(sort)
+    speed_ties = (
+        {
+            row.model.pk
+            for row, tie in zip(
+                rows,
+                speed_selectors.ties_with_previous([r.speed for r in rows], speed_column),
+                strict=True,
+            )
+            if tie
+        }
+        if speed_column
+        else set()
+    )
     return render(
         request,
         "site/home.html",
@@ -72,7 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "row_count": page.paginator.count,
             "query": query,
             "sort_query": _query_without(request, "page", "sort"),
-            "current_sort": form.filters()["sort"],
+            "current_sort": sort,
+            "speed_ties": speed_ties,
             "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             "as_of": timezone.localdate(),
@@ -96,6 +118,9 @@ LEADERBOARD_FIELDS = [
     "speed_last_measured_at",
     "speed_simulated",
     "p50_latency_ms_30d",
+    "p50_latency_ms_30d_low",
+    "p50_latency_ms_30d_high",
+    "speed_samples_30d",
     "median_decode_tokens_per_second_30d",
     "availability_30d",
     "flags",
@@ -107,6 +132,8 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
         if isinstance(value, Decimal):
             return format(value.normalize(), "f")
         return None if value is None else str(value)
+
+    latency = row.speed.estimate("p50_latency_ms_30d") if row.speed else None
 
     return {
         "slug": row.model.slug,
@@ -125,6 +152,10 @@ def _leaderboard_record(row: selectors.LeaderboardRow) -> dict[str, Any]:
         else None,
         "speed_simulated": row.speed_simulated if row.speed else None,
         "p50_latency_ms_30d": row.p50_latency_ms,
+        # Its 95% bootstrap interval and the successful requests behind it.
+        "p50_latency_ms_30d_low": latency.low if latency else None,
+        "p50_latency_ms_30d_high": latency.high if latency else None,
+        "speed_samples_30d": latency.n if latency else None,
         "median_decode_tokens_per_second_30d": row.tokens_per_second,
         "availability_30d": row.availability,
         "flags": flags.names(row.badges),
@@ -170,7 +201,8 @@ def leaderboard_json(request: HttpRequest) -> HttpResponse:
                 "input_tokens": settings.TYPICAL_INPUT_TOKENS,
                 "output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             },
-            "speed_figures": "last 30 days to speed_window_end",
+            "speed_figures": "last 30 days to speed_window_end, every prober region, the "
+            "standard workload; _low and _high: the 95% bootstrap interval",
             "flags": "preliminary, simulated: the speed figures; deprecated, retired, disputed: "
             "the model (tokonomix.core.flags)",
             "models": [_leaderboard_record(row) for row in rows],
@@ -194,7 +226,7 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {"model": model}
     context.update(catalogue_context(model=model, today=timezone.localdate()))
     context.update(pricing_context(model=model, query=request.GET))
-    context.update(speed_context(model=model))
+    context.update(speed_context(model=model, query=request.GET, pricing=context["pricing"]))
     # The profile's and the verdicts' "needs re-review" dates compare what was approved
     # with the prices and speed the sections above already read.
     current = evidence.of_page(model, pricing=context["pricing"], speed=context["speed"])
@@ -278,7 +310,12 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-SPEED_SORTS = {"latency": "P50 latency", "tps": "Tokens per second", "availability": "Availability"}
+SPEED_SORTS = {
+    "latency": "P50 latency",
+    "ttft": "P50 time to first token",
+    "tps": "Tokens per second",
+    "availability": "Availability",
+}
 
 
 def speed_board(request: HttpRequest) -> HttpResponse:
@@ -286,18 +323,28 @@ def speed_board(request: HttpRequest) -> HttpResponse:
     status = 200
     if sort not in SPEED_SORTS:
         sort, status = "latency", 400
-    rows = selectors.leaderboard(
-        as_of=timezone.localdate(), measured_only=True, sort=sort, include_out_of_service=True
-    )
+    region, workload, refused = speed_view(request.GET)
+    if refused:
+        status = 400
     return render(
         request,
         "site/speed_board.html",
         {
-            "rows": rows,
+            "rows": speed_selectors.speed_board(region=region, workload=workload, sort=sort),
             "sort": sort,
             "sorts": SPEED_SORTS,
             "bad_sort": status == 400,
             "preliminary_below": PRELIMINARY_BELOW,
+            "estimate_column": speed_selectors.BOARD_SORTS[sort][0],
+            "region": region_of(region),
+            "workload": WORKLOADS[workload],
+            "region_choices": [region_of(ALL_REGIONS), *configured_regions()],
+            "workload_choices": list(WORKLOADS.values()),
+            "view_query": urlencode({"region": region, "workload": workload}),
+            # The model pages' own view of the same figures (none for the default view).
+            "profile_query": ""
+            if (region, workload) == (ALL_REGIONS, DEFAULT_WORKLOAD)
+            else urlencode({"region": region, "workload": workload}),
         },
         status=status,
     )
@@ -321,7 +368,12 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "chart_days": CHART_DAYS,
             "speedtest_timeout": settings.SPEEDTEST_TIMEOUT,
             "speedtest_stall_timeout": settings.SPEEDTEST_STALL_TIMEOUT,
-            "speedtest_cron": _cron_text(beat["speed-tests"]["schedule"]),
+            "speedtest_runs_per_day": settings.SPEEDTEST_RUNS_PER_DAY,
+            "speedtest_regions": configured_regions(),
+            "speedtest_prober_region": region_of(prober_region()),
+            "speedtest_budgets": bool(settings.SPEEDTEST_MONTHLY_BUDGETS_USD),
+            "workloads": list(WORKLOADS.values()),
+            "interval_method": INTERVAL_METHOD,
             "price_sync_cron": _cron_text(beat["sync-prices"]["schedule"]),
             "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,

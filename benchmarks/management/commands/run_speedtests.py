@@ -24,6 +24,7 @@ from benchmarks.speed.services import (
     speedtest_execute,
 )
 from benchmarks.speed.streaming import SampleResult
+from benchmarks.speed.workloads import DEFAULT_WORKLOAD, WorkloadCode
 from models_catalog.models import Model
 
 
@@ -65,6 +66,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--prompt-set", choices=PromptSet.values, default=PromptSet.STANDARD)
         parser.add_argument(
+            "--workload",
+            choices=WorkloadCode.values,
+            help="Test this workload (default: each of the target's, or standard for an endpoint).",
+        )
+        parser.add_argument(
             "--simulated",
             action="store_true",
             help="Label the figures simulated (automatic when the endpoint is our simulator).",
@@ -76,11 +82,11 @@ class Command(BaseCommand):
         if options["base_url"] or options["api_model"]:
             runs = self._endpoint_runs(model, options)
         else:
-            runs = self._target_runs(model, options["runs"])
+            runs = self._target_runs(model, options["runs"], options["workload"])
         failed = 0
         for make_run in runs:
             run = make_run()
-            self.stdout.write(f"Run {run.pk}: {run.api_model} at {run.base_url}")
+            self.stdout.write(f"Run {run.pk}: {run.api_model} at {run.base_url} ({run.workload})")
             try:
                 run = speedtest_execute(run_id=run.pk, on_sample=self._progress)
             except SpeedTestError as error:
@@ -97,7 +103,7 @@ class Command(BaseCommand):
         except Model.DoesNotExist:
             raise CommandError(f"No model with slug {slug!r}.") from None
 
-    def _target_runs(self, model: Model | None, runs: int) -> list[Any]:
+    def _target_runs(self, model: Model | None, runs: int, workload: str | None) -> list[Any]:
         targets = SpeedTarget.objects.filter(enabled=True).select_related("offering__model")
         if model is not None:
             targets = targets.filter(offering__model=model)
@@ -106,8 +112,13 @@ class Command(BaseCommand):
             where = f" for {model.slug}" if model else ""
             raise CommandError(f"No enabled speed-test target{where}.")
         return [
-            (lambda t=target: speed_run_create_for_target(target=t, source=SampleSource.MANUAL))
+            (
+                lambda t=target, w=chosen: speed_run_create_for_target(
+                    target=t, source=SampleSource.MANUAL, workload=w
+                )
+            )
             for target in targets_list
+            for chosen in ([workload] if workload else target.workloads)
             for _ in range(runs)
         ]
 
@@ -132,6 +143,7 @@ class Command(BaseCommand):
                 max_output_tokens=options["max_tokens"],
                 prompt_set=options["prompt_set"],
                 is_simulated=options["simulated"],
+                workload=options["workload"] or DEFAULT_WORKLOAD,
             )
 
         return [make for _ in range(options["runs"])]
@@ -153,4 +165,8 @@ class Command(BaseCommand):
         if run.status != SpeedTestRun.Status.COMPLETED:
             return f"  {run.status}: {run.reason}"
         label = " (simulated)" if run.is_simulated else ""
-        return f"  completed{label}: {run.ok_samples} ok, {run.error_samples} failed"
+        note = f"; {run.reason}" if run.reason else ""
+        return (
+            f"  completed{label} from {run.region}: {run.ok_samples} ok, "
+            f"{run.error_samples} failed{note}"
+        )
