@@ -21,7 +21,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Reviewable, Revision, Status
+from .models import AuditEntry, Revision, Status
+from .reviewable import Reviewable
 from .roles import acting_as
 
 

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.apps import apps
 
 from ..schedule import scheduled_slot_claim
-from .models import Reviewable, reviewables_publish_due
+from .reviewable import Reviewable, reviewables_publish_due
 
 
 def reviewable_models() -> list[type[Reviewable]]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
-from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
+from tokonomix.core.workflow.reviewable import Reviewable, published_has_a_revision
 
 from ..claims import Text
 from ..evidence import ChecksClaims
