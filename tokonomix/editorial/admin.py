@@ -1,14 +1,22 @@
-"""Where editors write and reviewers sign off: every reviewed type, on the workflow's admin."""
+"""Where editors write and reviewers sign off: every reviewed type, on the workflow's admin,
+with its preview in the public templates and its evidence in words."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from tokonomix.core.uploads import RasterImageField
 from tokonomix.core.workflow.admin import ReviewableAdmin
+from tokonomix.core.workflow.models import Approval, Revision
+
+from .evidence import AboutAModel, collect, evidence_changes, evidence_rows
+from .figures import data_render
+from .selectors import PublishedVerdict, ScoreRow
 
 from .models import (
     FAQ,
@@ -23,7 +31,33 @@ from .models import (
 )
 
 
-class ClaimsCheckedAdmin(ReviewableAdmin):
+class EditorialAdmin(ReviewableAdmin):
+    """What the workflow's admin asks of content: where readers see it, what changed in the
+    data it relied on (naming the figures), and the public templates for its preview."""
+
+    def public_url(self, obj: Any) -> str:
+        if isinstance(obj, AboutAModel):
+            return f"{obj.published_subject().get_absolute_url()}#{self.public_anchor}"
+        if isinstance(obj, EvaluationScore):
+            return f"{obj.model.get_absolute_url()}#{self.public_anchor}"
+        return str(obj.get_absolute_url())
+
+    public_anchor = "profile"
+
+    def evidence_changes(self, obj: Any) -> list[str]:
+        found: list[str] = []
+        approval = obj.published_approval()
+        if isinstance(obj, AboutAModel) and approval is not None and approval.evidence:
+            found += evidence_changes(approval.evidence, collect(obj.published_subject()))
+        return found + list(obj.rereview_reasons())
+
+    def evidence_rows(self, obj: Any, pinned: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+        if isinstance(obj, AboutAModel):
+            return evidence_rows(pinned, collect(obj.model))
+        return []
+
+
+class ClaimsCheckedAdmin(EditorialAdmin):
     """Shows the reviewer, on the change form, every claim of the working copy the data
     contradicts (tokonomix/editorial/claims.py), before anyone approves it."""
 
@@ -87,6 +121,21 @@ class ModelProfileAdmin(ClaimsCheckedAdmin):
     ]
     inlines = [ProfileSectionInline, ProfilePointInline, FAQInline, IllustrationInline]
 
+    def preview(self, request: HttpRequest, obj: Any, revision: Revision) -> Any:
+        data = data_render(revision.data)
+        sections = [
+            {"id": f"article-{number}", "title": section["title"], "body": section["body"]}
+            for number, section in enumerate(data["sections"], start=1)
+        ]
+        return (
+            [
+                "editorial/profile_article.html",
+                "editorial/strengths.html",
+                "editorial/faq.html",
+            ],
+            {"model": obj.model, "profile_data": data, "profile_sections": sections},
+        )
+
 
 class UseCaseEntryInline(admin.TabularInline):
     model = UseCaseEntry
@@ -113,6 +162,10 @@ class UseCaseAdmin(ClaimsCheckedAdmin):
     ]
     inlines = [UseCaseEntryInline]
 
+    def preview(self, request: HttpRequest, obj: Any, revision: Revision) -> Any:
+        # The use case page's own text (its ranking table is the data's, not the review's).
+        return ["editorial/usecase_preview.html"], {"usecase_data": data_render(revision.data)}
+
 
 @admin.register(Verdict)
 class VerdictAdmin(ClaimsCheckedAdmin):
@@ -135,13 +188,24 @@ class VerdictAdmin(ClaimsCheckedAdmin):
         "claims_report",
     ]
 
-    @admin.display(boolean=True, description=_("opened by a sync"))
+    public_anchor = "verdicts"
+
+    @admin.display(boolean=True, description=_("by a sync"))
     def auto_drafted(self, obj: Verdict) -> bool:
         return bool(obj.auto_draft_key)
 
+    def preview(self, request: HttpRequest, obj: Any, revision: Revision) -> Any:
+        item = PublishedVerdict(
+            verdict=obj,
+            data=data_render(revision.data),
+            approval=Approval.objects.filter(revision=revision).first(),
+            stale_since=None,
+        )
+        return ["editorial/verdicts.html"], {"model": obj.model, "verdicts": [item]}
+
 
 @admin.register(EvaluationScore)
-class EvaluationScoreAdmin(ReviewableAdmin):
+class EvaluationScoreAdmin(EditorialAdmin):
     list_display = ["model", "suite", "metric", "language", "value", "unit", "date", "status"]
     list_filter = ["status", "suite"]
     list_select_related = ["model"]
@@ -162,3 +226,19 @@ class EvaluationScoreAdmin(ReviewableAdmin):
         "publish_at",
         "review_summary",
     ]
+
+    public_anchor = "scores"
+
+    def preview(self, request: HttpRequest, obj: Any, revision: Revision) -> Any:
+        data = revision.data
+        row = ScoreRow(
+            suite=data["suite"],
+            metric=data["metric"],
+            language=data["language"],
+            unit=data["unit"],
+            value=data["value"],
+            date=dt.date.fromisoformat(data["date"]),
+            source_url=data["source_url"],
+            peers=[],
+        )
+        return ["editorial/score_snapshot.html"], {"model": obj.model, "score_rows": [row]}

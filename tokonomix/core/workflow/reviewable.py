@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tokonomix.core.pagecache import pages_invalidate
@@ -31,6 +32,34 @@ from .models import (
     display_name,
     in_group,
 )
+
+
+# How messages say where an item is, and what a step would have done to it.
+STATUS_PHRASES: dict[str, Any] = {
+    Status.DRAFT: _("is a draft"),
+    Status.IN_REVIEW: _("is in review"),
+    Status.APPROVED: _("is approved and waiting to be published"),
+    Status.PUBLISHED: _("is published"),
+    Status.ARCHIVED: _("is archived"),
+}
+DONE_PHRASES: dict[str, Any] = {
+    Action.SUBMIT: _("submitted for review"),
+    Action.APPROVE: _("approved"),
+    Action.REQUEST_CHANGES: _("sent back to its editor"),
+    Action.PUBLISH: _("published"),
+    Action.SCHEDULE: _("scheduled"),
+    Action.WITHDRAW: _("withdrawn from review"),
+    Action.ARCHIVE: _("archived"),
+}
+VERBS: dict[str, Any] = {
+    Action.SUBMIT: _("submit"),
+    Action.APPROVE: _("approve"),
+    Action.REQUEST_CHANGES: _("send back"),
+    Action.PUBLISH: _("publish"),
+    Action.SCHEDULE: _("schedule"),
+    Action.WITHDRAW: _("withdraw"),
+    Action.ARCHIVE: _("archive"),
+}
 
 
 def published_has_a_revision(name: str) -> models.CheckConstraint:
@@ -92,6 +121,15 @@ class Reviewable(models.Model):
         raise NotImplementedError
 
     # --- reads --------------------------------------------------------------------
+
+    def workflow_name(self) -> str:
+        """How messages and the admin name the item, as a person would: its kind and its
+        name ("the verdict “Cheaper again” on o4-mini"). Content models may say it better."""
+        return f"the {self._meta.verbose_name} “{self}”"
+
+    def workflow_title(self) -> str:
+        """`workflow_name()` at the start of a sentence."""
+        return str(capfirst(self.workflow_name()))
 
     @property
     def content_type(self) -> ContentType:
@@ -172,13 +210,16 @@ class Reviewable(models.Model):
         to approve it."""
         if by.pk in self.authors_since_approval():
             raise PermissionDenied(
-                _("You wrote or edited this revision, so another reviewer must %(step)s it.")
-                % {"step": step}
+                _(
+                    "You wrote or edited this revision of %(item)s, so another reviewer must "
+                    "%(step)s it."
+                )
+                % {"step": step, "item": self.workflow_name()}
             )
         if by.pk == self.last_submitter_id():
             raise PermissionDenied(
-                _("You submitted this for review, so another reviewer must %(step)s it.")
-                % {"step": step}
+                _("You submitted %(item)s for review, so another reviewer must %(step)s it.")
+                % {"step": step, "item": self.workflow_name()}
             )
 
     # --- edits --------------------------------------------------------------------
@@ -186,7 +227,11 @@ class Reviewable(models.Model):
     def ensure_editable(self) -> None:
         if self.status not in self.EDITABLE:
             raise ValidationError(
-                _("This is in review and locked: a reviewer must request changes first.")
+                _(
+                    "%(item)s is in review and locked: a reviewer must send it back, or its "
+                    "editor withdraw it, before anyone edits it."
+                )
+                % {"item": self.workflow_title()}
             )
 
     def record_revision(self, *, by: User) -> Revision:
@@ -281,7 +326,13 @@ class Reviewable(models.Model):
                         evidence=locked.evidence_collect(),
                     )
             except IntegrityError as error:
-                raise ValidationError(_("This revision has already been approved.")) from error
+                raise ValidationError(
+                    _(
+                        "This revision of %(item)s has already been approved once; it needs "
+                        "an edit before it can be approved again."
+                    )
+                    % {"item": self.workflow_name()}
+                ) from error
             return {"approved_revision": revision}
 
         self._transition(
@@ -295,17 +346,89 @@ class Reviewable(models.Model):
         )
 
     def request_changes(self, *, by: User, comment: str) -> None:
+        """Send the item back to its editor with a comment. A published item sent back (its
+        data changed, say) stays on the site as it is, like any edit of published content,
+        until a new revision is published."""
         if not comment or not comment.strip():
-            raise ValidationError(_("Say what should change: a comment is required."))
+            raise ValidationError(
+                _("Say what should change in %(item)s: a comment is required.")
+                % {"item": self.workflow_name()}
+            )
+
+        def clear(locked: Reviewable) -> dict[str, Any]:
+            if locked.status == Status.PUBLISHED:
+                return {"publish_at": None}
+            return {"approved_revision": None, "publish_at": None}
+
         self._transition(
             by=by,
             action=Action.REQUEST_CHANGES,
-            allowed_from={Status.IN_REVIEW, Status.APPROVED},
+            allowed_from={Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED},
             to=Status.DRAFT,
             group=REVIEWERS_GROUP,
             comment=comment,
-            extra=lambda locked: {"approved_revision": None, "publish_at": None},
+            extra=clear,
         )
+
+    def reconfirm(self, *, by: User, comment: str = "") -> None:
+        """A reviewer re-confirms published text against the data as it is now: the same
+        text becomes a new revision (written by the text's author, whose words it is),
+        approved by `by` with fresh evidence, and published. Four eyes still: the text's
+        author cannot re-confirm it. Only for published content with nothing in progress."""
+        if not in_group(by, REVIEWERS_GROUP):
+            raise PermissionDenied(
+                _("Only members of the %(group)s group can re-confirm %(item)s.")
+                % {"group": REVIEWERS_GROUP, "item": self.workflow_name()}
+            )
+        with transaction.atomic():
+            locked = type(self).objects.select_for_update().get(pk=self.pk)
+            published = locked.published_revision
+            if locked.status != Status.PUBLISHED or published is None:
+                raise ValidationError(
+                    _("%(item)s %(status)s, so it cannot be re-confirmed now.")
+                    % {"item": self.workflow_title(), "status": STATUS_PHRASES[locked.status]}
+                )
+            if locked.current_revision_id != published.pk:
+                raise ValidationError(
+                    _("%(item)s has a newer revision in progress: review that one instead.")
+                    % {"item": self.workflow_title()}
+                )
+            if by.pk == published.created_by_id:
+                raise PermissionDenied(
+                    _("You wrote the text of %(item)s, so another reviewer must re-confirm it.")
+                    % {"item": self.workflow_name()}
+                )
+            copy = Revision.objects.create(
+                content_type=self.content_type,
+                object_id=self.pk,
+                number=published.number + 1,
+                data=published.data,
+                content_hash=published.content_hash,
+                created_by_id=published.created_by_id,
+            )
+            note = comment.strip() or str(_("Re-confirmed against the data as it is now."))
+            Approval.objects.create(
+                revision=copy,
+                reviewer=by,
+                reviewer_name=display_name(by),
+                revision_author_id=published.created_by_id,
+                revision_author_name=display_name(published.created_by),
+                comment=note,
+                evidence=locked.evidence_collect(),
+            )
+            self._move(
+                locked,
+                to=Status.PUBLISHED,
+                action=Action.APPROVE,
+                by=by,
+                revision=copy,
+                comment=_("Re-confirmed revision %(number)s unchanged: %(note)s")
+                % {"number": published.number, "note": note},
+                current_revision=copy,
+                approved_revision=copy,
+                published_revision=copy,
+                published_at=timezone.now(),
+            )
 
     def publish(self, *, by: User, at: Any = None) -> None:
         """Publish the approved revision now, or schedule it for `at`."""
@@ -329,7 +452,13 @@ class Reviewable(models.Model):
         def go_live(locked: Reviewable) -> dict[str, Any]:
             locked.refuse_a_second_role(by, step="publish")
             if locked.approved_revision_id != locked.current_revision_id:
-                raise ValidationError(_("Only the approved revision can be published."))
+                raise ValidationError(
+                    _(
+                        "%(item)s changed after its approval, and only the approved "
+                        "revision can be published."
+                    )
+                    % {"item": self.workflow_title()}
+                )
             return {
                 "published_revision": locked.approved_revision,
                 "published_at": timezone.now(),
@@ -389,17 +518,25 @@ class Reviewable(models.Model):
         """Check, then apply, one transition atomically; on any refusal nothing changes."""
         if not in_group(by, group):
             raise PermissionDenied(
-                _("Only members of the %(group)s group can do this.") % {"group": group}
+                _("Only members of the %(group)s group can %(verb)s %(item)s.")
+                % {"group": group, "verb": VERBS[action], "item": self.workflow_name()}
             )
         with transaction.atomic():
             locked = type(self).objects.select_for_update().get(pk=self.pk)
             if locked.status not in allowed_from:
                 raise ValidationError(
-                    _("Cannot %(action)s content that is %(status)s.")
-                    % {"action": action.label.lower(), "status": locked.get_status_display()}
+                    _("%(item)s %(status)s, so it cannot be %(done)s now.")
+                    % {
+                        "item": self.workflow_title(),
+                        "status": STATUS_PHRASES[locked.status],
+                        "done": DONE_PHRASES[action],
+                    }
                 )
             if locked.current_revision is None:
-                raise ValidationError(_("Save the content before it enters the workflow."))
+                raise ValidationError(
+                    _("Save %(item)s once before it enters the workflow.")
+                    % {"item": self.workflow_name()}
+                )
             changes = extra(locked) if extra else {}
             self._move(
                 locked,

@@ -36,6 +36,9 @@ class ModelProfile(ChecksClaims, AboutAModel, Reviewable):
     def __str__(self) -> str:
         return f"Profile of {self.model}"
 
+    def workflow_name(self) -> str:
+        return f"the profile of {self.model.name}"
+
     def revision_data(self) -> dict[str, Any]:
         return {
             "model": self.model.slug,

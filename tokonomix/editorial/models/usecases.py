@@ -34,6 +34,9 @@ class UseCase(ChecksClaims, Reviewable):
     def __str__(self) -> str:
         return self.title
 
+    def workflow_name(self) -> str:
+        return f"the use case “{self.title}”"
+
     def get_absolute_url(self) -> str:
         return reverse("site:usecase_detail", kwargs={"slug": self.slug})
 

@@ -73,6 +73,9 @@ class Verdict(ChecksClaims, AboutAModel, Reviewable):
     def __str__(self) -> str:
         return f"{self.model}: {self.headline}"
 
+    def workflow_name(self) -> str:
+        return f"the verdict “{self.headline}” on {self.model.name}"
+
     def highlight_list(self) -> list[str]:
         return [line.strip() for line in self.highlights.splitlines() if line.strip()]
 
@@ -130,6 +133,10 @@ class EvaluationScore(Reviewable):
     def __str__(self) -> str:
         language = f" ({self.language})" if self.language else ""
         return f"{self.model} {self.suite}{language} {self.metric}: {self.value}{self.unit}"
+
+    def workflow_name(self) -> str:
+        language = f" ({self.language})" if self.language else ""
+        return f"the {self.suite}{language} {self.metric} score of {self.model.name}"
 
     def revision_data(self) -> dict[str, Any]:
         return {
