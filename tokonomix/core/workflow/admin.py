@@ -24,8 +24,8 @@ from django.utils.translation import ngettext
 from .diffs import revisions_compare
 from .models import Approval, AuditEntry, Status
 from .reviewable import Reviewable
-from .steps import STEPS, live_state, standing, steps_for
 from .roles import acting_as
+from .steps import STEPS, live_state, standing, steps_for
 
 
 class CommentForm(forms.Form):
@@ -356,9 +356,7 @@ class ReviewableAdmin(admin.ModelAdmin):
                 "revision": revision,
                 "revisions": sorted(revisions.values(), key=lambda r: -r.number),
                 "approval": approval,
-                "evidence_rows": self.evidence_rows(
-                    obj, approval.evidence if approval else None
-                ),
+                "evidence_rows": self.evidence_rows(obj, approval.evidence if approval else None),
                 "public_template": template,
                 **context,
                 "live_state": live_state(obj),

@@ -33,7 +33,6 @@ from .models import (
     in_group,
 )
 
-
 # How messages say where an item is, and what a step would have done to it.
 STATUS_PHRASES: dict[str, Any] = {
     Status.DRAFT: _("is a draft"),
@@ -130,6 +129,10 @@ class Reviewable(models.Model):
     def workflow_title(self) -> str:
         """`workflow_name()` at the start of a sentence."""
         return str(capfirst(self.workflow_name()))
+
+    def opened_by_sync(self) -> list[str]:
+        """For a draft automation opened: what changed, line by line; else nothing."""
+        return []
 
     @property
     def content_type(self) -> ContentType:
@@ -577,21 +580,3 @@ class Reviewable(models.Model):
         )
         # What readers see may have changed (published, archived, or its drift marker).
         pages_invalidate()
-
-
-def reviewables_publish_due(*, models_with_workflow: list[type[Reviewable]]) -> int:
-    """Publish everything whose scheduled time has come (beat calls this)."""
-    published = 0
-    now = timezone.now()
-    for model in models_with_workflow:
-        due = model.objects.filter(status=Status.APPROVED, publish_at__lte=now)
-        for item in due.select_related("publish_scheduled_by"):
-            scheduler = item.publish_scheduled_by
-            if scheduler is None:
-                continue
-            try:
-                item.publish(by=scheduler)
-            except (PermissionDenied, ValidationError):
-                continue  # no longer allowed: the audit trail shows it stayed unpublished
-            published += 1
-    return published

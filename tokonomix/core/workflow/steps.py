@@ -12,9 +12,17 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import EDITORS_GROUP, REVIEWERS_GROUP, Action, Approval, AuditEntry, Status, User
+from .models import (
+    EDITORS_GROUP,
+    REVIEWERS_GROUP,
+    Action,
+    Approval,
+    AuditEntry,
+    Status,
+    User,
+    in_group,
+)
 from .models import display_name as person_name
-from .models import in_group
 from .reviewable import Reviewable
 
 
@@ -72,9 +80,13 @@ def steps_for(item: Reviewable, user: User) -> list[Step]:
     names: list[str] = []
     if editor and status == Status.DRAFT:
         names.append("submit")
-    if reviewer and status == Status.IN_REVIEW and _may_sign_off(item, user):
-        if not Approval.objects.filter(revision_id=item.current_revision_id).exists():
-            names.append("approve")
+    if (
+        reviewer
+        and status == Status.IN_REVIEW
+        and _may_sign_off(item, user)
+        and not Approval.objects.filter(revision_id=item.current_revision_id).exists()
+    ):
+        names.append("approve")
     if (
         reviewer
         and status == Status.APPROVED
@@ -82,9 +94,13 @@ def steps_for(item: Reviewable, user: User) -> list[Step]:
         and _may_sign_off(item, user)
     ):
         names.append("publish")
-    if reviewer and status == Status.PUBLISHED and rereview_wanted(item):
-        if user.pk != getattr(item.published_revision, "created_by_id", None):
-            names.append("reconfirm")
+    if (
+        reviewer
+        and status == Status.PUBLISHED
+        and user.pk != getattr(item.published_revision, "created_by_id", None)
+        and rereview_wanted(item)
+    ):
+        names.append("reconfirm")
     if reviewer and (
         status in {Status.IN_REVIEW, Status.APPROVED}
         or (status == Status.PUBLISHED and rereview_wanted(item))

@@ -76,6 +76,9 @@ class Verdict(ChecksClaims, AboutAModel, Reviewable):
     def workflow_name(self) -> str:
         return f"the verdict “{self.headline}” on {self.model.name}"
 
+    def opened_by_sync(self) -> list[str]:
+        return self.highlight_list() if self.auto_draft_key else []
+
     def highlight_list(self) -> list[str]:
         return [line.strip() for line in self.highlights.splitlines() if line.strip()]
 
