@@ -255,6 +255,7 @@ def test_a_reviewer_re_confirms_a_stale_item_after_seeing_what_changed(
     assert approval.reviewer == second
     assert approval.revision_author == editor
     assert approval.evidence["prices"]["input_per_million"] == "0.9"
+    assert verdict.published_revision is not None
     assert verdict.published_revision.data == verdict.revisions().get(number=1).data
 
 
@@ -323,8 +324,9 @@ def test_the_preview_shows_a_verdict_in_the_public_template_with_pinned_figures(
     assert 'id="verdicts"' in page  # editorial/verdicts.html
     assert "Costs $1.10 (since 2026-01-05)." in page
     assert "<h4" in page and '<h2 id="summary"' not in page  # under the verdict's <h3>
-    assert ("Input price", "$1.1 per million (since 2026-01-05)") == tuple(
-        response.context["evidence_rows"][0][:2]
+    assert tuple(response.context["evidence_rows"][0][:2]) == (
+        "Input price",
+        "$1.1 per million (since 2026-01-05)",
     )
 
 

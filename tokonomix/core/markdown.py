@@ -12,8 +12,8 @@ built for the untrusted case:
    out as the visible text ``&lt;script&gt;`` instead of markup.
    Headings are renumbered so that the top-most one becomes ``<h2>`` (the page
    template owns ``<h1>``), or the level the caller gives (``top_level``: a verdict's
-   body under its ``<h3>`` starts at ``<h4>``), images become plain links (see :data:`ALLOWED_TAGS`),
-   and blocks full of ``[`` skip inline parsing (see
+   body under its ``<h3>`` starts at ``<h4>``), images become plain links (see
+   :data:`ALLOWED_TAGS`), and blocks full of ``[`` skip inline parsing (see
    :data:`MAX_BRACKETS_PER_BLOCK`).
 2. nh3 (ammonia) then sanitises the HTML against an explicit allow-list
    (:data:`ALLOWED_TAGS`, :data:`ALLOWED_ATTRIBUTES`, :data:`ALLOWED_URL_SCHEMES`),

@@ -5,8 +5,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.db import models
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +16,6 @@ from tokonomix.core.workflow.models import Approval, Revision
 
 from .evidence import AboutAModel, collect, evidence_changes, evidence_rows
 from .figures import data_render
-from .selectors import PublishedVerdict, ScoreRow
-
 from .models import (
     FAQ,
     EvaluationScore,
@@ -29,6 +27,7 @@ from .models import (
     UseCaseEntry,
     Verdict,
 )
+from .selectors import PublishedVerdict, ScoreRow
 
 
 class EditorialAdmin(ReviewableAdmin):

@@ -256,11 +256,11 @@ class ReviewableAdmin(admin.ModelAdmin):
         meta = obj._meta
         return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk, *args])
 
-    def response_post_save_add(self, request: HttpRequest, obj: Any) -> HttpResponse:
+    def response_post_save_add(self, request: HttpRequest, obj: Any) -> HttpResponseRedirect:
         # Back to the item, where its next step is.
         return HttpResponseRedirect(self._url(obj, "change"))
 
-    def response_post_save_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+    def response_post_save_change(self, request: HttpRequest, obj: Any) -> HttpResponseRedirect:
         return HttpResponseRedirect(self._url(obj, "change"))
 
     def step_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
