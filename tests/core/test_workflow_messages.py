@@ -129,7 +129,9 @@ def test_every_refusal_of_the_model_methods_is_a_sentence(state, people):
                 getattr(item, name.strip())(by=user, **kwargs)
             except (PermissionDenied, ValidationError) as error:
                 refusals += 1
-                text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                text = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
                 problems = is_a_sentence(text, item)
                 assert problems == [], f"{name} by {role} on {state}: {text!r}: {problems}"
     assert refusals > 0
