@@ -212,10 +212,10 @@ def test_my_work_shows_a_stale_item_naming_the_figures_that_changed(
     assert row.item == verdict
     assert row.since == dt.date(2026, 1, 12)
     assert (
-        "Input price: $1.1 per million (since 2026-01-05) at approval, "
-        "$0.9 per million (since 2026-01-12) now." in row.notes
+        "Input price: $1.10 per million (since 2026-01-05) at approval, "
+        "$0.90 per million (since 2026-01-12) now." in row.notes
     )
-    assert "$0.9 per million (since 2026-01-12) now." in response.content.decode()
+    assert "$0.90 per million (since 2026-01-12) now." in response.content.decode()
 
 
 def test_my_work_lists_what_waits_for_my_review_but_not_what_i_wrote(client, o4, editor):
@@ -243,7 +243,7 @@ def test_a_reviewer_re_confirms_a_stale_item_after_seeing_what_changed(
     second = factories.reviewer()
     client.force_login(second)
     page = change_page(client, verdict).content.decode()
-    assert "$0.9 per million (since 2026-01-12) now." in page
+    assert "$0.90 per million (since 2026-01-12) now." in page
     assert "reconfirm" in buttons(change_page(client, verdict))
 
     step(client, verdict, "reconfirm", comment="The verdict does not quote the price.")
@@ -326,7 +326,7 @@ def test_the_preview_shows_a_verdict_in_the_public_template_with_pinned_figures(
     assert "<h4" in page and '<h2 id="summary"' not in page  # under the verdict's <h3>
     assert tuple(response.context["evidence_rows"][0][:2]) == (
         "Input price",
-        "$1.1 per million (since 2026-01-05)",
+        "$1.10 per million (since 2026-01-05)",
     )
 
 

@@ -181,3 +181,86 @@ def test_a_verdict_from_add_verdict_to_the_public_page(
         context.close()
     # No script error and no server error (the favicon's 404 is not the workspace's).
     assert [p for p in browser.problems if p.startswith(("page error", "5"))] == []
+
+
+@pytest.fixture
+def workload(demo_site: str) -> dict[str, Any]:
+    """On the demo: a changed sentence in the o4-mini profile's working copy, a price cut
+    that makes the published texts about o4-mini stale, and a draft a sync opened."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from pricing.models import PricePoint
+    from tokonomix.editorial.drafts import automation_user
+    from tokonomix.editorial.models import ModelProfile, Verdict
+
+    profile = ModelProfile.objects.get(model__slug="o4-mini")
+    editor = factories.editor(username="profile-editor")
+    section = profile.sections.order_by("order", "pk").first()
+    assert section is not None
+    first = section.body.split(". ")[0]
+    section.body = section.body.replace(first, first + ", and it is rarely the slowest", 1)
+    section.save()
+    profile.record_revision(by=editor)
+    model = profile.model
+    PricePoint.objects.create(
+        offering=model.reference_offering,
+        effective_from=timezone.localdate() - dt.timedelta(days=1),
+        input_per_million=Decimal("0.55"),
+        output_per_million=Decimal("2.20"),
+    )
+    other = Verdict.objects.create(
+        model=model,
+        date=timezone.localdate(),
+        headline="Input price cut from $1.10 to $0.55 per million",
+        highlights="Input price cut from $1.10 to $0.55 per million\nOutput price cut too",
+        body="Editors: check what this means for readers before submitting.",
+        auto_draft_key="sync:demo:1",
+    )
+    other.record_revision(by=automation_user())
+    return {
+        "profile": profile.pk,
+        "reviewer": factories.group_user("Editors", "Reviewers", username="both").username,
+        "superuser": factories.user(superuser=True, username="boss").username,
+    }
+
+
+def test_the_profile_diff_the_dashboard_and_the_forms_in_the_browser(
+    demo_site: str, workload: dict[str, Any], browser: Browser
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.page
+    page.goto(f"{demo_site}/admin/login/?next=/admin/")
+    page.fill("#id_username", workload["reviewer"])
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto(f"{demo_site}/admin/editorial/modelprofile/{workload['profile']}/revisions/")
+    inserted = page.locator(".word-diff ins").all_inner_texts()
+    assert any("and it is rarely the slowest" in text for text in inserted), inserted
+    assert '"sections"' not in page.content()
+    page.screenshot(path=str(SHOTS / "diff-profile.png"), full_page=True)
+
+    page.goto(f"{demo_site}/admin/my-work/")
+    assert "Output price cut too" in page.locator("#sync-drafts").inner_text()
+    stale = page.locator("#stale").inner_text()
+    assert "Input price: $1.10 per million" in stale and "$0.55 per million" in stale
+    page.screenshot(path=str(SHOTS / "dashboard-stale-and-sync.png"), full_page=True)
+
+    # The forms: the profile's sections fold, and the verdict list fits 1280 px.
+    page.goto(f"{demo_site}/admin/editorial/modelprofile/{workload['profile']}/change/")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert page.locator(".char-count").count() > 0
+    page.screenshot(path=str(SHOTS / "profile-form.png"), full_page=True)
+    page.goto(f"{demo_site}/admin/editorial/verdict/")
+    overflow = page.evaluate(
+        "document.querySelector('#result_list').getBoundingClientRect().right"
+        " - document.documentElement.clientWidth"
+    )
+    page.screenshot(path=str(SHOTS / "verdict-list.png"))
+    print(f"\nprofile form: {height} px tall; verdict list overflows 1280 px by {overflow:.0f} px")
+    assert overflow <= 0
+    assert height < 3000

@@ -4,6 +4,7 @@ with its preview in the public templates and its evidence in words."""
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -28,6 +29,26 @@ from .models import (
     Verdict,
 )
 from .selectors import PublishedVerdict, ScoreRow
+
+# Under every Markdown field: where its headings go, and the syntax one click away (a
+# <details>; the admin shows help text as HTML). Plain text, no user input in it.
+MARKDOWN_HELP = (
+    "Markdown. {where} "
+    "<details class='markdown-help'><summary>Markdown help</summary>"
+    "<code>**bold**</code>, <code>*italic*</code>, <code>[link](https://…)</code>, "
+    "<code>- item</code> for a list, <code>## Heading</code>, <code>`code`</code>. "
+    "Raw HTML shows as text. Live figures: <code>{{{{ price:o4-mini.input }}}}</code>, "
+    "<code>{{{{ typical:o4-mini }}}}</code>, <code>{{{{ latency:o4-mini }}}}</code> "
+    "(docs/editorial-workflow.md).</details>"
+)
+UNDER_H3 = (
+    "Headings are shifted to fit under the {what}'s own heading: the first level you use "
+    "(# or ##) shows as a sub-heading (h4), the next one level below."
+)
+
+
+def markdown_help(what: str, under: str = UNDER_H3) -> str:
+    return MARKDOWN_HELP.format(where=under.format(what=what))
 
 
 class EditorialAdmin(ReviewableAdmin):
@@ -79,23 +100,41 @@ class ProfileSectionInline(admin.StackedInline):
     model = ProfileSection
     extra = 0
     fields = ["order", "title", "body"]
+    classes = ["collapse"]  # one section open at a time keeps the form short
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["help_texts"] = {"body": markdown_help("section")}
+        kwargs["widgets"] = {"body": forms.Textarea(attrs={"rows": 8, "cols": 80})}
+        return super().get_formset(request, obj, **kwargs)
 
 
 class ProfilePointInline(admin.TabularInline):
     model = ProfilePoint
     extra = 0
     fields = ["kind", "order", "text"]
+    classes = ["collapse"]
 
 
 class FAQInline(admin.StackedInline):
     model = FAQ
     extra = 0
     fields = ["order", "question", "answer"]
+    classes = ["collapse"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["help_texts"] = {
+            "answer": markdown_help(
+                "answer", "Headings start one level under the FAQ heading (h3)."
+            )
+        }
+        kwargs["widgets"] = {"answer": forms.Textarea(attrs={"rows": 4, "cols": 80})}
+        return super().get_formset(request, obj, **kwargs)
 
 
 class IllustrationInline(admin.TabularInline):
     model = Illustration
     extra = 0
+    classes = ["collapse"]
     fields = ["order", "image", "alt_text", "caption"]
     # Raster only, decoded and re-encoded before it is stored (tokonomix/core/uploads.py).
     formfield_overrides = {models.FileField: {"form_class": RasterImageField}}
@@ -103,7 +142,7 @@ class IllustrationInline(admin.TabularInline):
 
 @admin.register(ModelProfile)
 class ModelProfileAdmin(ClaimsCheckedAdmin):
-    list_display = ["model", "status", "published_at", "updated_at"]
+    list_display = ["model", "workflow_state", "updated_at"]
     list_filter = ["status"]
     list_select_related = ["model"]
     search_fields = ["model__name", "model__slug"]
@@ -145,7 +184,7 @@ class UseCaseEntryInline(admin.TabularInline):
 
 @admin.register(UseCase)
 class UseCaseAdmin(ClaimsCheckedAdmin):
-    list_display = ["title", "slug", "status", "published_at", "updated_at"]
+    list_display = ["title", "slug", "workflow_state", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -168,7 +207,7 @@ class UseCaseAdmin(ClaimsCheckedAdmin):
 
 @admin.register(Verdict)
 class VerdictAdmin(ClaimsCheckedAdmin):
-    list_display = ["headline", "model", "date", "status", "published_at", "auto_drafted"]
+    list_display = ["headline", "model", "date", "workflow_state", "auto_drafted"]
     list_filter = ["status", "date"]
     list_select_related = ["model"]
     search_fields = ["headline", "model__name", "model__slug"]
@@ -189,6 +228,12 @@ class VerdictAdmin(ClaimsCheckedAdmin):
 
     public_anchor = "verdicts"
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        kwargs["help_texts"] = {"body": markdown_help("verdict")}
+        return super().get_form(request, obj, change, **kwargs)
+
     @admin.display(boolean=True, description=_("by a sync"))
     def auto_drafted(self, obj: Verdict) -> bool:
         return bool(obj.auto_draft_key)
@@ -205,7 +250,16 @@ class VerdictAdmin(ClaimsCheckedAdmin):
 
 @admin.register(EvaluationScore)
 class EvaluationScoreAdmin(EditorialAdmin):
-    list_display = ["model", "suite", "metric", "language", "value", "unit", "date", "status"]
+    list_display = [
+        "model",
+        "suite",
+        "metric",
+        "language",
+        "value",
+        "unit",
+        "date",
+        "workflow_state",
+    ]
     list_filter = ["status", "suite"]
     list_select_related = ["model"]
     search_fields = ["suite", "metric", "model__name", "model__slug"]

@@ -10,6 +10,7 @@ implements them with `AboutAModel`, which reads pricing, speed and the catalogue
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ from benchmarks.models import SpeedFigures, SpeedSummary
 from benchmarks.speed.selectors import ModelSpeed
 from models_catalog.models import Capability, CatalogueChange, Model, Offering
 from models_catalog.selectors import loaded_offerings
+from pricing.costs import format_usd
 from pricing.models import PricePoint, plain
 from pricing.selectors import ModelPricing
 
@@ -211,7 +213,7 @@ def evidence_rows(
         prices = evidence.get("prices")
         if not prices:
             return "—"
-        return f"${prices[key]} per million (since {prices['effective_from']})"
+        return f"{format_usd(Decimal(prices[key]))} per million (since {prices['effective_from']})"
 
     def latency(evidence: dict[str, Any]) -> str:
         value = evidence.get("p50_latency_ms")

@@ -92,6 +92,25 @@ class ReviewableAdmin(admin.ModelAdmin):
             obj.ensure_editable()
         super().save_model(request, obj, form, change)
 
+    @admin.display(description=_("Readers see"), ordering="status")
+    def workflow_state(self, obj: Reviewable) -> str:
+        """Short, for the list: the live revision, and the working copy if it differs."""
+        current = obj.current_revision.number if obj.current_revision else "—"
+        status = obj.get_status_display().lower()
+        if obj.published_revision is None:
+            return str(_("nothing yet (r%(n)s %(status)s)") % {"n": current, "status": status})
+        live = obj.published_revision.number
+        if obj.current_revision_id == obj.published_revision_id:
+            return str(_("r%(n)s, published") % {"n": live})
+        return str(
+            _("r%(live)s; r%(n)s %(status)s") % {"live": live, "n": current, "status": status}
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return (
+            super().get_queryset(request).select_related("current_revision", "published_revision")
+        )
+
     @admin.display(description=_("Review"))
     def review_summary(self, obj: Reviewable) -> str:
         if obj.pk is None:

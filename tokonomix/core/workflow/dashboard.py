@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from .models import EDITORS_GROUP, REVIEWERS_GROUP, Action, AuditEntry, Status, User, in_group
 from .reviewable import Reviewable
-from .steps import rereview_wanted, steps_for
+from .steps import live_state, rereview_wanted, steps_for
 from .tasks import reviewable_models
 
 
@@ -75,11 +75,13 @@ def my_work(
                     work.scheduled.append(Row(kind, item, url, since=item.publish_at))
             elif item.status == Status.DRAFT:
                 _sort_draft(work, kind, item, url, user, editor)
-            elif stale and item.status == Status.PUBLISHED and reviewer and rereview_wanted(item):
-                notes = changes(item) if changes else list(item.rereview_reasons())
-                work.stale.append(
-                    Row(kind, item, url, notes=notes, since=item.needs_rereview_since())
-                )
+            if stale and reviewer and item.published_revision_id is not None:
+                since = item.needs_rereview_since()
+                if since is not None:
+                    notes = changes(item) if changes else list(item.rereview_reasons())
+                    if not rereview_wanted(item):
+                        notes.append(live_state(item))  # a newer revision is on its way
+                    work.stale.append(Row(kind, item, url, notes=notes, since=since))
     return work
 
 

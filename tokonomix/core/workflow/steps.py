@@ -179,6 +179,8 @@ def standing(item: Reviewable) -> Standing:
         }
     elif item.status == Status.APPROVED:
         holder = _("a reviewer, to publish it")
+    elif item.status == Status.PUBLISHED and rereview_wanted(item):
+        holder = _("a reviewer, to re-confirm it against the new data or send it back")
     else:
         holder = _("nobody: no step is waiting")
     return Standing(state=live_state(item), holder=str(holder), last_comment=last_comment)
