@@ -160,6 +160,8 @@ def test_the_admin_says_readers_still_see_the_published_revision_while_a_draft_i
     page = change_page(client, verdict).content.decode()
 
     assert "Live: readers see revision 1; revision 2 is in progress (draft)." in page
+    assert "Live, with a newer revision in draft" in page
+    assert '<strong class="workflow-status">Draft</strong>' not in page
 
 
 # --- My work --------------------------------------------------------------------------------

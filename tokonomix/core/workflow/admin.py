@@ -25,7 +25,7 @@ from .diffs import revisions_compare
 from .models import Approval, AuditEntry, Status
 from .reviewable import Reviewable
 from .roles import acting_as
-from .steps import STEPS, live_state, standing, steps_for
+from .steps import STEPS, live_state, standing, status_label, steps_for
 
 
 class CommentForm(forms.Form):
@@ -60,7 +60,7 @@ class ReviewableAdmin(admin.ModelAdmin):
         "archive_selected",
     ]
     workflow_readonly = [
-        "status",
+        "workflow_status",
         "published_at",
         "publish_at",
         "review_summary",
@@ -91,6 +91,12 @@ class ReviewableAdmin(admin.ModelAdmin):
         if change:
             obj.ensure_editable()
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("Status"))
+    def workflow_status(self, obj: Reviewable) -> str:
+        if obj.pk is None:
+            return str(_("New: not saved yet"))
+        return f"{status_label(obj)}. {live_state(obj)}"
 
     @admin.display(description=_("Readers see"), ordering="status")
     def workflow_state(self, obj: Reviewable) -> str:
@@ -252,6 +258,7 @@ class ReviewableAdmin(admin.ModelAdmin):
         return {
             "item": obj,
             "standing": standing(obj),
+            "status_label": status_label(obj),
             "plain_steps": [s for s in steps if not s.needs_comment and not s.confirm],
             "confirm_steps": [s for s in steps if s.confirm],
             "comment_step": next((s for s in steps if s.needs_comment), None),
@@ -465,6 +472,7 @@ class ReviewableAdmin(admin.ModelAdmin):
                 "selected": (older, newer),
                 "status": Status,
                 "live_state": live_state(obj),
+                "status_label": status_label(obj),
                 "change_url": self._url(obj, "change"),
                 "preview_url": self._url(obj, "preview"),
             },

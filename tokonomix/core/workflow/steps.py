@@ -136,6 +136,22 @@ class Standing:
     last_comment: AuditEntry | None
 
 
+def status_label(item: Reviewable) -> str:
+    """The status as people need it: content readers see is never called a plain draft."""
+    if item.published_revision_id is None or item.status == Status.PUBLISHED:
+        return str(item.get_status_display())
+    return str(
+        _("Live, with a newer revision %(status)s")
+        % {
+            "status": {
+                Status.DRAFT: _("in draft"),
+                Status.IN_REVIEW: _("in review"),
+                Status.APPROVED: _("approved"),
+            }.get(item.status, item.get_status_display().lower())
+        }
+    )
+
+
 def live_state(item: Reviewable) -> str:
     """Which revision readers see, and whether a newer one is in progress."""
     current = item.current_revision.number if item.current_revision else None
