@@ -229,6 +229,7 @@ def workload(demo_site: str) -> dict[str, Any]:
     section.save()
     profile.record_revision(by=editor)
     model = profile.model
+    assert model.reference_offering is not None
     PricePoint.objects.create(
         offering=model.reference_offering,
         effective_from=timezone.localdate() - dt.timedelta(days=1),

@@ -140,16 +140,13 @@ def status_label(item: Reviewable) -> str:
     """The status as people need it: content readers see is never called a plain draft."""
     if item.published_revision_id is None or item.status == Status.PUBLISHED:
         return str(item.get_status_display())
-    return str(
-        _("Live, with a newer revision %(status)s")
-        % {
-            "status": {
-                Status.DRAFT: _("in draft"),
-                Status.IN_REVIEW: _("in review"),
-                Status.APPROVED: _("approved"),
-            }.get(item.status, item.get_status_display().lower())
-        }
-    )
+    newer: dict[str, Any] = {
+        Status.DRAFT: _("in draft"),
+        Status.IN_REVIEW: _("in review"),
+        Status.APPROVED: _("approved"),
+    }
+    status = newer.get(str(item.status), item.get_status_display().lower())
+    return str(_("Live, with a newer revision %(status)s") % {"status": status})
 
 
 def live_state(item: Reviewable) -> str:
