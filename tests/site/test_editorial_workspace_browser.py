@@ -118,7 +118,6 @@ def test_a_verdict_from_add_verdict_to_the_public_page(
         editor_page.goto(f"{demo_site}/admin/editorial/verdict/")
         editor.click(".object-tools a.addlink")
         editor_page.screenshot(path=str(SHOTS / "add-verdict.png"), full_page=True)
-        (SHOTS / "add-verdict.html").write_text(editor_page.content())
         editor.click(".field-model .select2-selection")
         editor_page.locator(".select2-search__field").fill("o4-mini")
         editor.click(".select2-results__option:has-text('o4-mini')")
