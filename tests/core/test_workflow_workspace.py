@@ -356,3 +356,25 @@ def test_the_audit_trail_records_the_re_confirmation(o4, editor, reviewer, tmp_p
     assert entry.action == Action.APPROVE
     assert entry.comment.startswith("Re-confirmed revision 1 unchanged")
     assert AuditEntry.objects.filter(action=Action.APPROVE).count() == 2
+
+
+def test_publish_can_be_scheduled_from_the_confirmation_and_bad_input_re_renders(
+    client, o4, editor, reviewer
+):
+    verdict = a_verdict(o4, editor)
+    verdict.submit(by=editor)
+    verdict.approve(by=reviewer)
+    client.force_login(reviewer)
+
+    bad = step(client, verdict, "publish", confirmed="yes", publish_at="next tuesday")
+    assert bad.status_code == 200
+    assert bad.templates[0].name == "admin/workflow/confirm_step.html"
+    assert "Enter a valid date/time." in bad.content.decode()
+
+    done = step(client, verdict, "publish", confirmed="yes", publish_at="2099-01-02T10:30")
+    verdict = Verdict.objects.get(pk=verdict.pk)
+    assert verdict.status == Status.APPROVED
+    assert verdict.publish_at is not None and verdict.publish_scheduled_by == reviewer
+    assert "You scheduled the verdict “Still the reasoning bargain” on o4-mini" in (
+        done.content.decode()
+    )
