@@ -12,7 +12,7 @@ from models_catalog.converters import ModelSlugConverter
 from . import health
 from .api import api
 from .core.media import serve_user_media
-from .core.workflow.views import review_queue
+from .core.workflow.views import my_work_view, review_queue
 from .site.sitemaps import SITEMAPS
 from .site.views import robots_txt
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # Through the admin site's checks: staff with their second factor (core/two_factor.py).
     path("admin/review-queue/", admin.site.admin_view(review_queue), name="review_queue"),
+    path("admin/my-work/", admin.site.admin_view(my_work_view), name="my_work"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(

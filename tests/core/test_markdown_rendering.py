@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -466,3 +467,27 @@ def test_markdown_html_returns_safestring(fake_cache: FakeCache) -> None:
         str(out) == render_markdown("Hello <script>alert(1)</script> [x](https://example.com)").html
     )
     assert violations(str(out)) == []
+
+
+def test_headings_shift_under_the_section_they_appear_in() -> None:
+    # A verdict's body under the verdict's <h3>: its `## Summary` becomes an <h4>.
+    html = render_markdown("## Summary\n\nText.\n\n### Detail\n\nMore.", top_level=4).html
+    assert re.findall(r"<(h\d)", html) == ["h4", "h5"]
+    # Never beyond h6, and never above h2 whatever is asked.
+    deep = render_markdown("# A\n\n## B\n\n### C", top_level=5).html
+    assert re.findall(r"<(h\d)", deep) == ["h5", "h6", "h6"]
+    assert re.findall(r"<(h\d)", render_markdown("# A", top_level=1).html) == ["h2"]
+
+
+def test_the_same_text_at_two_levels_is_cached_apart(settings) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert "<h2" in render_markdown_cached("## Summary").html
+    assert "<h4" in render_markdown_cached("## Summary", top_level=4).html
+    assert "<h2" in render_markdown_cached("## Summary").html
+
+
+def test_the_template_filter_takes_the_level() -> None:
+    from django.template import engines
+
+    template = engines["django"].from_string("{% load markup %}{{ body|markdown:4 }}")
+    assert "<h4" in template.render({"body": "## Summary"})

@@ -180,7 +180,7 @@ def test_scheduled_publishing_waits_for_its_time(item, editor, reviewer):
 
     from django.utils import timezone
 
-    from tokonomix.core.workflow.models import reviewables_publish_due
+    from tokonomix.core.workflow.tasks import reviewables_publish_due
 
     item.submit(by=editor)
     item.approve(by=reviewer)

@@ -140,6 +140,8 @@ def test_every_page_type_the_api_docs_and_the_admin_run_with_no_violation(
     # The admin's scripts ran: the inline formsets' "add another" row appears on a click.
     visit(policed, f"{demo_site}/admin/editorial/modelprofile/{profile}/change/")
     rows = page.locator("#illustrations-group tr.form-row:not(.empty-form)").count()
+    page.locator("#illustrations-group summary").click()  # the inline folds: open it
+    page.wait_for_selector("#illustrations-group details[open]")
     page.locator("#illustrations-group .add-row a").click()
     assert page.locator("#illustrations-group tr.form-row:not(.empty-form)").count() == rows + 1
     assert violations(policed) == []
@@ -203,6 +205,8 @@ def test_an_svg_with_script_never_runs_on_the_sites_origin(
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
     page.goto(f"{site_server}/admin/editorial/modelprofile/{profile}/change/")
+    page.locator("#illustrations-group summary").click()  # the inline folds: open it
+    page.wait_for_selector("#illustrations-group details[open]")
     page.locator("#illustrations-group .add-row a").click()
     page.set_input_files("#id_illustrations-0-image", str(svg_file))
     page.fill("#id_illustrations-0-alt_text", "A chart")

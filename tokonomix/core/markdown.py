@@ -11,8 +11,9 @@ built for the untrusted case:
    ``html`` inline pattern are removed, so ``<script>`` in the source comes
    out as the visible text ``&lt;script&gt;`` instead of markup.
    Headings are renumbered so that the top-most one becomes ``<h2>`` (the page
-   template owns ``<h1>``), images become plain links (see :data:`ALLOWED_TAGS`),
-   and blocks full of ``[`` skip inline parsing (see
+   template owns ``<h1>``), or the level the caller gives (``top_level``: a verdict's
+   body under its ``<h3>`` starts at ``<h4>``), images become plain links (see
+   :data:`ALLOWED_TAGS`), and blocks full of ``[`` skip inline parsing (see
    :data:`MAX_BRACKETS_PER_BLOCK`).
 2. nh3 (ammonia) then sanitises the HTML against an explicit allow-list
    (:data:`ALLOWED_TAGS`, :data:`ALLOWED_ATTRIBUTES`, :data:`ALLOWED_URL_SCHEMES`),
@@ -73,7 +74,7 @@ logger = logging.getLogger(__name__)
 #: Bump whenever the output for a given input may change (extensions, allow-list,
 #: heading policy...). It is part of the cache key, so a bump invalidates every
 #: cached rendering at once.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 #: How long a rendering stays in the cache. Keys are content-addressed
 #: (sha256 of the text + RENDERER_VERSION), so entries never go stale; the
@@ -236,7 +237,8 @@ _TOP_HEADING_LEVEL = 2
 
 
 class _NormaliseHeadingsTreeprocessor(Treeprocessor):
-    """Shift heading levels so the highest one in the document becomes <h2>.
+    """Shift heading levels so the highest one in the document becomes <h2> (or the
+    `top_level` the caller asked for: text shown under a section's own heading).
 
     ``# A`` / ``## B`` render as h2/h3, and a document that only uses ``###``
     renders as h2: relative structure is kept, ``h1`` never appears and the
@@ -249,7 +251,8 @@ class _NormaliseHeadingsTreeprocessor(Treeprocessor):
         ]
         if not headings:
             return
-        shift = _TOP_HEADING_LEVEL - min(int(el.tag[1]) for el in headings)
+        top = getattr(self.md, "tokonomix_top_level", _TOP_HEADING_LEVEL)
+        shift = top - min(int(el.tag[1]) for el in headings)
         if shift == 0:
             return
         for el in headings:
@@ -428,7 +431,7 @@ def _without_lone_surrogates(text: str) -> str:
     return text
 
 
-def render_markdown(text: str) -> RenderedMarkdown:
+def render_markdown(text: str, *, top_level: int = _TOP_HEADING_LEVEL) -> RenderedMarkdown:
     """Render Markdown to sanitised HTML plus a table of contents.
 
     Safe for untrusted input (LLM output): the returned ``html`` only contains
@@ -437,18 +440,20 @@ def render_markdown(text: str) -> RenderedMarkdown:
     """
     text = _without_lone_surrogates(text)
     md = _markdown()
+    # The level its top-most heading takes: h2 under the page's h1, lower under a section.
+    md.tokonomix_top_level = min(6, max(_TOP_HEADING_LEVEL, top_level))  # type: ignore[attr-defined]
     raw_html = md.convert(text)
     toc = _flatten_toc(getattr(md, "toc_tokens", []), [])
     clean_html = _CLEANER.clean(raw_html)
     return RenderedMarkdown(html=clean_html, toc=toc)
 
 
-def _cache_key(text: str) -> str:
+def _cache_key(text: str, top_level: int = _TOP_HEADING_LEVEL) -> str:
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"{_CACHE_KEY_PREFIX}:v{RENDERER_VERSION}:{digest}"
+    return f"{_CACHE_KEY_PREFIX}:v{RENDERER_VERSION}:h{top_level}:{digest}"
 
 
-def render_markdown_cached(text: str) -> RenderedMarkdown:
+def render_markdown_cached(text: str, *, top_level: int = _TOP_HEADING_LEVEL) -> RenderedMarkdown:
     """:func:`render_markdown`, memoised in Django's default cache.
 
     The key is ``sha256(text)`` plus :data:`RENDERER_VERSION`. If the cache
@@ -457,7 +462,7 @@ def render_markdown_cached(text: str) -> RenderedMarkdown:
     """
     from django.core.cache import cache  # lazy: keep this module Django-free
 
-    key = _cache_key(text)
+    key = _cache_key(text, top_level)
     try:
         cached = cache.get(key)
     except Exception:  # cache outage must not break pages
@@ -466,7 +471,7 @@ def render_markdown_cached(text: str) -> RenderedMarkdown:
     if isinstance(cached, RenderedMarkdown):
         return cached
 
-    rendered = render_markdown(text)
+    rendered = render_markdown(text, top_level=top_level)
     try:
         cache.set(key, rendered, timeout=CACHE_TIMEOUT_SECONDS)
     except Exception:
@@ -474,7 +479,7 @@ def render_markdown_cached(text: str) -> RenderedMarkdown:
     return rendered
 
 
-def markdown_html(text: str) -> SafeString:
+def markdown_html(text: str, *, top_level: int = _TOP_HEADING_LEVEL) -> SafeString:
     """Render Markdown and mark the sanitised HTML safe for templates.
 
     This is intended to be the ONLY place in the project that calls
@@ -485,4 +490,4 @@ def markdown_html(text: str) -> SafeString:
     """
     from django.utils.safestring import mark_safe  # lazy: keep this module Django-free
 
-    return mark_safe(render_markdown_cached(text).html)  # noqa: S308 -- sanitised by nh3
+    return mark_safe(render_markdown_cached(text, top_level=top_level).html)  # noqa: S308 -- sanitised by nh3

@@ -10,14 +10,16 @@ implements them with `AboutAModel`, which reads pricing, speed and the catalogue
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from benchmarks.models import SpeedFigures, SpeedSummary
 from benchmarks.speed.selectors import ModelSpeed
-from models_catalog.models import CatalogueChange, Model, Offering
+from models_catalog.models import Capability, CatalogueChange, Model, Offering
 from models_catalog.selectors import loaded_offerings
+from pricing.costs import format_usd
 from pricing.models import PricePoint, plain
 from pricing.selectors import ModelPricing
 
@@ -199,3 +201,66 @@ def drift(
         )
         dates.append(change.recorded_at.date() if change else timezone.localdate())
     return min(dates) if dates else None
+
+
+def evidence_rows(
+    pinned: dict[str, Any] | None, current: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """(figure, as pinned, now) for each figure an approval pins, in words."""
+    pinned = pinned or {}
+
+    def price(evidence: dict[str, Any], key: str) -> str:
+        prices = evidence.get("prices")
+        if not prices:
+            return "—"
+        return f"{format_usd(Decimal(prices[key]))} per million (since {prices['effective_from']})"
+
+    def latency(evidence: dict[str, Any]) -> str:
+        value = evidence.get("p50_latency_ms")
+        return "—" if value is None else f"{value:,.0f} ms"
+
+    def capabilities(evidence: dict[str, Any]) -> str:
+        flags = evidence.get("capabilities") or {}
+        names = [str(Capability(key).label) for key, on in sorted(flags.items()) if on]
+        return ", ".join(names) or "—"
+
+    rows = [
+        ("Input price", price(pinned, "input_per_million"), price(current, "input_per_million")),
+        (
+            "Output price",
+            price(pinned, "output_per_million"),
+            price(current, "output_per_million"),
+        ),
+        ("P50 latency, 30 days", latency(pinned), latency(current)),
+        ("Capabilities", capabilities(pinned), capabilities(current)),
+    ]
+    if not pinned:
+        return [(label, "—", now) for label, _pinned, now in rows]
+    return rows
+
+
+def evidence_changes(pinned: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What changed since `pinned`, naming each figure: "Input price: $1.10 per million (since
+    2026-01-05) then, $0.20 per million (since 2026-03-01) now." Only the figures the drift
+    check counts (a latency move over 30%, any price or capability change)."""
+    changed = []
+    for label, then, now in evidence_rows(pinned, current):
+        if then == now:
+            continue
+        if label.startswith("P50"):
+            before, after = pinned.get("p50_latency_ms"), current.get("p50_latency_ms")
+            if not before or not after or abs(after - before) / before <= LATENCY_DRIFT:
+                continue
+        if label.endswith("price") and current.get("prices") is None:
+            continue
+        if label == "Capabilities":
+            before_flags = pinned.get("capabilities") or {}
+            after_flags = current.get("capabilities") or {}
+            for key in sorted(set(before_flags) | set(after_flags)):
+                if bool(before_flags.get(key)) != bool(after_flags.get(key)):
+                    name = str(Capability(key).label)
+                    verb = "added" if after_flags.get(key) else "removed"
+                    changed.append(f"Capability {name} {verb} since approval.")
+            continue
+        changed.append(f"{label}: {then} at approval, {now} now.")
+    return changed

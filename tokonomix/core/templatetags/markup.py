@@ -17,9 +17,10 @@ register = template.Library()
 
 
 @register.filter
-def markdown(text: str) -> SafeString:
-    """Markdown through the site's one sanitising renderer."""
-    return markdown_html(text or "")
+def markdown(text: str, top_level: int = 2) -> SafeString:
+    """Markdown through the site's one sanitising renderer. `{{ body|markdown:4 }}` for text
+    shown under an <h3>: its top-most heading becomes <h4>, whatever level it was written at."""
+    return markdown_html(text or "", top_level=int(top_level))
 
 
 @register.simple_tag(takes_context=True)

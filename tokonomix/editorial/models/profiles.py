@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
 from tokonomix.core.uploads import validate_image_name
-from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
+from tokonomix.core.workflow.reviewable import Reviewable, published_has_a_revision
 
 from ..claims import Text
 from ..evidence import AboutAModel, ChecksClaims
@@ -35,6 +35,9 @@ class ModelProfile(ChecksClaims, AboutAModel, Reviewable):
 
     def __str__(self) -> str:
         return f"Profile of {self.model}"
+
+    def workflow_name(self) -> str:
+        return f"the profile of {self.model.name}"
 
     def revision_data(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
-from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
+from tokonomix.core.workflow.reviewable import Reviewable, published_has_a_revision
 
 from ..claims import Text
 from ..evidence import ChecksClaims
@@ -33,6 +33,9 @@ class UseCase(ChecksClaims, Reviewable):
 
     def __str__(self) -> str:
         return self.title
+
+    def workflow_name(self) -> str:
+        return f"the use case “{self.title}”"
 
     def get_absolute_url(self) -> str:
         return reverse("site:usecase_detail", kwargs={"slug": self.slug})

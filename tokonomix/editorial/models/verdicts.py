@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from models_catalog.models import Model
-from tokonomix.core.workflow.models import Reviewable, published_has_a_revision
+from tokonomix.core.workflow.reviewable import Reviewable, published_has_a_revision
 
 from ..claims import Text
 from ..evidence import AboutAModel, ChecksClaims
@@ -73,6 +73,12 @@ class Verdict(ChecksClaims, AboutAModel, Reviewable):
     def __str__(self) -> str:
         return f"{self.model}: {self.headline}"
 
+    def workflow_name(self) -> str:
+        return f"the verdict “{self.headline}” on {self.model.name}"
+
+    def opened_by_sync(self) -> list[str]:
+        return self.highlight_list() if self.auto_draft_key else []
+
     def highlight_list(self) -> list[str]:
         return [line.strip() for line in self.highlights.splitlines() if line.strip()]
 
@@ -130,6 +136,10 @@ class EvaluationScore(Reviewable):
     def __str__(self) -> str:
         language = f" ({self.language})" if self.language else ""
         return f"{self.model} {self.suite}{language} {self.metric}: {self.value}{self.unit}"
+
+    def workflow_name(self) -> str:
+        language = f" ({self.language})" if self.language else ""
+        return f"the {self.suite}{language} {self.metric} score of {self.model.name}"
 
     def revision_data(self) -> dict[str, Any]:
         return {
