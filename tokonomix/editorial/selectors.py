@@ -351,3 +351,64 @@ def score_pages(*, model: Model | None = None, suite: str = "") -> _Pages[Publis
         ]
 
     return _Pages(queryset, build)
+
+
+@dataclass(frozen=True)
+class BoardScore:
+    """One row of the evaluation-scores board: a published score, its model and reviewer."""
+
+    rank: int
+    model: Model
+    data: dict[str, Any]
+    approval: Approval | None
+
+
+@dataclass(frozen=True)
+class SuiteBoard:
+    suite: str
+    metric: str
+    language: str
+    unit: str
+    rows: list[BoardScore]
+
+
+def score_board() -> list[SuiteBoard]:
+    """Published evaluation scores of published models, one table per suite and metric,
+    highest first (the latest published score of each model), suites with the most models
+    first; 2 queries."""
+    published = list(score_pages().all()[:10_000])
+    models = {m.slug: m for m in Model.objects.published().select_related("provider")}
+    latest: dict[tuple[str, str, str, str], PublishedScore] = {}
+    for item in published:
+        slug = item.data.get("model", "")
+        if slug not in models:
+            continue
+        key = (item.data["suite"], item.data["metric"], item.data.get("language", ""), slug)
+        if key not in latest or item.data["date"] > latest[key].data["date"]:
+            latest[key] = item
+    by_suite: dict[tuple[str, str, str], list[PublishedScore]] = {}
+    for (suite, metric, language, _slug), item in sorted(latest.items()):
+        by_suite.setdefault((suite, metric, language), []).append(item)
+    boards = []
+    for (suite, metric, language), items in sorted(
+        by_suite.items(), key=lambda kv: (-len(kv[1]), kv[0])
+    ):
+        items.sort(key=lambda i: (-float(i.data["value"]), models[i.data["model"]].name))
+        boards.append(
+            SuiteBoard(
+                suite=suite,
+                metric=metric,
+                language=language,
+                unit=items[0].data.get("unit", ""),
+                rows=[
+                    BoardScore(
+                        rank=n,
+                        model=models[i.data["model"]],
+                        data=i.data,
+                        approval=i.approval,
+                    )
+                    for n, i in enumerate(items, start=1)
+                ],
+            )
+        )
+    return boards

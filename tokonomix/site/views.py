@@ -35,7 +35,7 @@ from tokonomix.core.pagecache import cache_page_for_readers
 from tokonomix.editorial import evidence
 from tokonomix.editorial.models import UseCase
 from tokonomix.editorial.sections import opinion_context, profile_context
-from tokonomix.editorial.selectors import profile_prefetch
+from tokonomix.editorial.selectors import profile_prefetch, score_board
 
 from . import selectors
 from .compare import compare_rows
@@ -348,6 +348,12 @@ def speed_board(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def intelligence_board(request: HttpRequest) -> HttpResponse:
+    """Published evaluation scores by suite: what makers and labs report, with the source,
+    the date and the reviewer who checked it against the source."""
+    return render(request, "site/intelligence_board.html", {"boards": score_board()})
 
 
 def _cron_text(schedule: Any) -> str:
