@@ -14,6 +14,7 @@ from django.db import transaction
 
 from benchmarks.speed.demo import speed_demo_load
 from models_catalog.models import Model, Tier
+from pricing.models import SyncRun
 from pricing.services import SyncRefused, prices_sync
 from tokonomix.core.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
 from tokonomix.editorial.models import EvaluationScore, ModelProfile, Verdict
@@ -29,6 +30,17 @@ OTHER_SOURCES = {
 EDITORIAL = DEMO_DIR / "editorial.json"
 # The date the demo excerpt's prices are recorded as in force (litellm 1.110.2's map).
 PRICE_MAP_DATE = dt.date(2026, 11, 16)
+# Earlier real releases of litellm's map, cut to the demo's keys (demo/litellm-history/
+# README.md), each synced as of the day it was published on PyPI, in date order, before the
+# current map: the demo's price history (o3's cut, Mistral's and others' changes).
+PRICE_HISTORY = [
+    ("1.67.0", dt.date(2025, 4, 19)),
+    ("1.72.0", dt.date(2025, 6, 1)),
+    ("1.74.0", dt.date(2025, 7, 5)),
+    ("1.77.5", dt.date(2025, 9, 28)),
+    ("1.79.3", dt.date(2025, 11, 9)),
+]
+PRICE_HISTORY_DIR = DEMO_DIR / "litellm-history"
 
 DEMO_USERS = {
     "editor": {
@@ -60,6 +72,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._price_history()
         try:
             run = prices_sync(path=PRICE_MAP, as_of=PRICE_MAP_DATE)
         except SyncRefused as refused:
@@ -85,6 +98,26 @@ class Command(BaseCommand):
             self._demo_profiles(editorial["profiles"], **users)
             self._demo_use_cases(editorial["use_cases"], **users)
             self._demo_opinions(editorial["verdicts"], editorial["scores"], **users)
+
+    def _price_history(self) -> None:
+        """The earlier releases, once: a database that has synced litellm's map as of a
+        later day keeps its history (a re-run, or a real site)."""
+        synced = SyncRun.objects.filter(source="litellm", outcome=SyncRun.Outcome.APPLIED)
+        for version, day in PRICE_HISTORY:
+            if synced.filter(as_of__gte=day).exists():
+                continue
+            path = PRICE_HISTORY_DIR / f"litellm-{version}.json"
+            try:
+                # Excerpts cut to the demo's keys: fewer than a whole map's entries.
+                run = prices_sync(path=path, as_of=day, min_entries=20)
+            except SyncRefused as refused:
+                raise CommandError(
+                    f"The demo's litellm {version} excerpt was refused: {refused.run.reason}"
+                ) from None
+            self.stdout.write(
+                f"Price history, litellm {version} as of {day}: {run.get_outcome_display()} "
+                f"({run.entry_count} entries, {run.changed} prices changed)."
+            )
 
     def _tiers(self, rows: list[dict[str, Any]]) -> dict[str, Tier]:
         tiers = {}
