@@ -82,6 +82,23 @@ class PublishedVerdict:
     def badges(self) -> list[flags.Badge]:
         return flags.stale_badges(self.stale_since, self.stale_reasons)
 
+    @property
+    def pinned(self) -> dict[str, Any]:
+        """The figures the verdict stood on when its reviewer approved it (the evidence
+        pinned at approval): its P50 latency and the test runs behind it, with their flags,
+        and the day they were read. Approvals pinned before the run count have none."""
+        evidence = self.approval.evidence if self.approval else {}
+        samples = evidence.get("speed_samples_30d")
+        simulated = evidence.get("speed_simulated")
+        return {
+            "p50_latency_ms": evidence.get("p50_latency_ms"),
+            "samples": samples,
+            "collected_on": (evidence.get("collected_at") or "")[:10],
+            "speed_badges": []
+            if simulated is None
+            else flags.speed_badges(is_simulated=simulated, ok_samples=samples),
+        }
+
 
 def published_verdicts(
     *, model: Model, current: dict[str, Any] | None = None

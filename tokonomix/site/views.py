@@ -34,7 +34,7 @@ from tokonomix.core.downloads import csv_download
 from tokonomix.core.pagecache import cache_page_for_readers
 from tokonomix.editorial import evidence
 from tokonomix.editorial.models import UseCase
-from tokonomix.editorial.sections import opinion_context, profile_context
+from tokonomix.editorial.sections import last_review, opinion_context, profile_context
 from tokonomix.editorial.selectors import profile_prefetch, score_board
 
 from . import selectors
@@ -232,6 +232,7 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     current = evidence.of_page(model, pricing=context["pricing"], speed=context["speed"])
     context.update(profile_context(model=model, preview=staff_preview, current=current))
     context.update(opinion_context(model=model, current=current))
+    context["last_review"] = last_review(context)
     return render(request, "site/model_profile.html", context)
 
 
@@ -387,6 +388,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "max_drop_percent": int(MAX_DROP_SHARE * 100),
             "max_invalid_percent": int(MAX_INVALID_SHARE * 100),
             "price_sources": ", ".join(settings.PRICE_SYNC_SOURCES),
+            "tiers": catalogue.tier_list(),
         },
     )
 

@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -16,6 +18,7 @@ from benchmarks.speed.demo import speed_demo_load
 from models_catalog.models import Model, Tier
 from pricing.models import SyncRun
 from pricing.services import SyncRefused, prices_sync
+from tokonomix.core.uploads import raster_image_reencoded
 from tokonomix.core.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
 from tokonomix.editorial.models import EvaluationScore, ModelProfile, Verdict
 
@@ -28,6 +31,8 @@ OTHER_SOURCES = {
     "models.dev": DEMO_DIR / "models-dev.json",
 }
 EDITORIAL = DEMO_DIR / "editorial.json"
+# Raster images of the demo profiles, drawn from the demo's own data (their README says how).
+ILLUSTRATIONS = DEMO_DIR / "illustrations"
 # The date the demo excerpt's prices are recorded as in force (litellm 1.110.2's map).
 PRICE_MAP_DATE = dt.date(2026, 11, 16)
 # Earlier real releases of litellm's map, cut to the demo's keys (demo/litellm-history/
@@ -200,7 +205,9 @@ class Command(BaseCommand):
                         "strengths": row["strengths"],
                         "weaknesses": row["weaknesses"],
                         "faqs": row["faqs"],
-                        "illustrations": [],
+                        "illustrations": [
+                            self._illustration(item) for item in row.get("illustrations", [])
+                        ],
                     }
                 )
                 profile.record_revision(by=editor)
@@ -208,6 +215,19 @@ class Command(BaseCommand):
                 profile.approve(by=reviewer, comment="Demo data, checked against the price map.")
                 profile.publish(by=reviewer)
             self.stdout.write(f"Published the demo profile of {model.name}.")
+
+    def _illustration(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A demo image, stored the way an editor's upload is (re-encoded, resized, WebP)."""
+        path = ILLUSTRATIONS / item["file"]
+        upload = SimpleUploadedFile(path.name, path.read_bytes())
+        image = raster_image_reencoded(upload)
+        stored = default_storage.save(f"illustrations/{image.name}", image)
+        return {
+            "image": stored,
+            "alt": item["alt"],
+            "caption": item["caption"],
+            "after_section": item.get("after_section"),
+        }
 
     def _demo_use_cases(self, rows: list[dict[str, Any]], *, editor: Any, reviewer: Any) -> None:
         """Use-case pages written by the demo editor and published by the demo reviewer,
