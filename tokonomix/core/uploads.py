@@ -57,7 +57,8 @@ def _looks_like_svg(head: bytes) -> bool:
 
 def raster_image_reencoded(upload: UploadedFile) -> ContentFile[bytes]:
     """The upload decoded, resized to at most MAX_WIDTH wide and encoded again as WebP,
-    without metadata, under a random name; raises ValidationError (with a reader's message) for anything else."""
+    without metadata, under a random name; raises ValidationError (with a reader's
+    message) for anything else."""
     from PIL import Image, UnidentifiedImageError
 
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
@@ -81,7 +82,6 @@ def raster_image_reencoded(upload: UploadedFile) -> ContentFile[bytes]:
             with Image.open(upload, formats=list(RASTER_FORMATS)) as image:
                 if image.width * image.height > MAX_PIXELS:
                     raise too_many_pixels
-                source_format = str(image.format)
                 image.seek(0)  # the first frame of an animation
                 image.load()  # decode every pixel: a truncated or forged file fails here
                 pixels = image.copy()

@@ -257,7 +257,8 @@ class Command(BaseCommand):
         reviewer: Any,
     ) -> None:
         """A published verdict and vendor-reported scores, through the workflow; once."""
-        if Verdict.objects.exists() or EvaluationScore.objects.exists():
+        # Drafts a price sync opened (for the history's changes) are not opinions yet.
+        if Verdict.objects.published().exists() or EvaluationScore.objects.exists():
             return
         models = {m.slug: m for m in Model.objects.all()}
         with transaction.atomic():
