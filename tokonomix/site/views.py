@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from benchmarks.models import SPEED_SOURCES
@@ -233,7 +234,26 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(profile_context(model=model, preview=staff_preview, current=current))
     context.update(opinion_context(model=model, current=current))
     context["last_review"] = last_review(context)
+    context["not_yet"] = _not_yet(context)
     return render(request, "site/model_profile.html", context)
+
+
+def _not_yet(context: dict[str, Any]) -> list[str]:
+    """What the model page has no data for yet, named once instead of an empty box each."""
+    missing = []
+    if not context["speed"].has_data:
+        missing.append(_("speed and availability (no measurements yet)"))
+    if not context.get("profile_data"):
+        missing.append(
+            _("our review, FAQ and article (our editors have not reviewed this model yet)")
+        )
+    elif not context.get("profile_sections"):
+        missing.append(_("our article (no profile published yet)"))
+    if not context["verdicts"]:
+        missing.append(_("a verdict (no verdict published yet)"))
+    if not context["score_rows"]:
+        missing.append(_("published evaluation scores"))
+    return missing
 
 
 def compare(request: HttpRequest) -> HttpResponse:
