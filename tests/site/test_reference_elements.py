@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
+from tokonomix.editorial.models import Verdict
+
 pytestmark = pytest.mark.django_db
 
 
@@ -85,6 +87,9 @@ def test_the_verdict_shows_figure_boxes_from_the_evidence_pinned_at_approval(pag
     latency = re.search(r"Latency p50 ([\d,]+) ms", figures)
     runs = re.search(r"Test runs ([\d,]+)", figures)
     assert latency and runs
+    pinned = Verdict.objects.published().get(model__slug="o4-mini").published_approval().evidence
+    assert latency.group(1) == f"{round(pinned['p50_latency_ms']):,}"
+    assert runs.group(1) == f"{pinned['speed_samples_30d']:,}"
     assert "simulated" in figures  # the pinned speed figures came from the simulator
     assert "Figures as the reviewer approved them" in verdicts
 
