@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F, Prefetch
 
-from .models import Dispute, Model, ModelQuerySet, Offering, Provider
+from .models import Dispute, Model, ModelQuerySet, Offering, Provider, Tier
 
 
 def model_list(
@@ -123,3 +123,8 @@ def loaded_offerings(model: Model) -> list[Offering] | None:
     if "offerings" not in getattr(model, "_prefetched_objects_cache", {}):
         return None
     return list(model.offerings.all())
+
+
+def tier_list() -> list[Tier]:
+    """The tiers, from the flagship down, with what each means (the methodology page)."""
+    return list(Tier.objects.order_by("rank", "code"))

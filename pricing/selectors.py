@@ -19,6 +19,12 @@ from .models import PriceListing, PricePoint, SyncRun
 
 
 @dataclass(frozen=True)
+class RateMove:
+    since: dt.date
+    previous: Decimal | None  # None: the same rate since it was first listed
+
+
+@dataclass(frozen=True)
 class OfferingPrices:
     offering: Offering
     current: PricePoint | None
@@ -32,6 +38,38 @@ class OfferingPrices:
         return typical_conversation_cost(
             self.current.input_per_million, self.current.output_per_million
         )
+
+    @property
+    def rate_moves(self) -> dict[str, RateMove]:
+        """For the input and output rate in force: since when it holds and what it was
+        before (None: unchanged since first listed), from the history."""
+        moves: dict[str, RateMove] = {}
+        if self.current is None:
+            return moves
+        for kind in ("input", "output"):
+            name = f"{kind}_per_million"
+            value = getattr(self.current, name)
+            since, before = self.current.effective_from, None
+            for point in reversed(self.history):
+                if point.effective_from > self.current.effective_from:
+                    continue
+                if getattr(point, name) != value:
+                    before = getattr(point, name)
+                    break
+                since = point.effective_from
+            moves[kind] = RateMove(since=since, previous=before)
+        return moves
+
+    @property
+    def bar_percents(self) -> dict[str, int]:
+        """The input and output rates as percents of the larger, for the bars beside them."""
+        if self.current is None:
+            return {}
+        rates = {"input": self.current.input_per_million, "output": self.current.output_per_million}
+        top = max(rates.values())
+        if not top:
+            return {kind: 0 for kind in rates}
+        return {kind: max(1, round(100 * value / top)) for kind, value in rates.items()}
 
     @property
     def rate_changes(self) -> list[PricePoint]:

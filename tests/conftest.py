@@ -102,6 +102,13 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory) -> None:
+    """Uploads and the demo's illustrations are written under pytest's temporary folder,
+    never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """Each test starts with empty in-process rate-limit windows and the real clock."""
     from tokonomix.core.degraded import redis_breaker

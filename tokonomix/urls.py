@@ -34,6 +34,8 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", RedirectView.as_view(url="/en/", permanent=False)),
+    # The address the reference profile links the testbench by, without the language prefix.
+    path("live-test", RedirectView.as_view(pattern_name="benchmarks:testbench", permanent=True)),
 ]
 
 # Each app routes the pages it renders, with their whole paths (README: which app owns

@@ -180,6 +180,8 @@ class PriceSource(Protocol):
     creates_models: bool
     """Whether its entries add models to the catalogue (litellm's); a source that does not
     only adds offerings and facts to models the catalogue already has."""
+    min_entries: int
+    """Fewer valid entries than this refuse the feed (a truncated download)."""
 
     def parse(self, raw: bytes) -> ParsedFeed:
         """Parse a whole feed; raise ``FeedRefused`` if it must be rejected whole."""

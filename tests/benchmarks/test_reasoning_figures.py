@@ -159,7 +159,7 @@ def test_pages_api_and_csv_report_the_three_apart(client) -> None:  # type: igno
     assert "First answer token P50" in board and "1,520 ms" in board
 
 
-def test_the_methodology_says_how_tokens_per_second_counts_reasoning(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_methodology_says_how_tokens_per_second_counts_reasoning(client, db) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/en/benchmarks/methodology/").content.decode()
 
     assert "Tokens per second counts answer and reasoning tokens together" in page

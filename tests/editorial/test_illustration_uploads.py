@@ -81,7 +81,7 @@ def upload(client, editor, content: bytes, name: str):
             "illustrations-TOTAL_FORMS": 1,
             "illustrations-0-order": 0,
             "illustrations-0-alt_text": "A chart",
-            "illustrations-0-caption": "",
+            "illustrations-0-caption": "Prices of three models, 2026-11-16",
             "illustrations-0-image": SimpleUploadedFile(name, content),
         }
     )
@@ -157,32 +157,57 @@ def test_a_decompression_bomb_is_refused(client, editor):
 
 
 @pytest.mark.parametrize(
-    ("content", "fmt", "extension"),
-    [
-        (png_with_text(), "PNG", ".png"),
-        (jpeg_with_location(), "JPEG", ".jpg"),
-        (raster("WEBP"), "WEBP", ".webp"),
-        (raster("AVIF"), "AVIF", ".avif"),
-    ],
+    "content",
+    [png_with_text(), jpeg_with_location(), raster("WEBP"), raster("AVIF")],
+    ids=["png", "jpeg", "webp", "avif"],
 )
-def test_a_raster_image_is_stored_re_encoded_without_metadata(
-    client, editor, media_root, content, fmt, extension
-):
+def test_a_raster_image_is_stored_as_webp_without_metadata(client, editor, media_root, content):
     response = upload(client, editor, content, "Holiday photo <script>.upload")
 
     assert response.status_code == 302, error_text(response)
     name = Illustration.objects.get().image.name or ""
     assert name.startswith("illustrations/")
-    assert name.endswith(extension)
+    assert name.endswith(".webp")
     assert "script" not in name and "Holiday" not in name
     data = (media_root / name).read_bytes()
     assert data != content
     with Image.open(io.BytesIO(data)) as image:
-        assert image.format == fmt
+        assert image.format == "WEBP"
         assert image.size == (40, 30)
         assert not image.getexif()
         assert "Comment" not in image.info
     assert b"<script>" not in data and b"Camera maker" not in data
+
+
+def test_a_wide_image_is_resized_to_the_served_width(client, editor, media_root):
+    response = upload(client, editor, raster("PNG", size=(3200, 1000)), "wide.png")
+
+    assert response.status_code == 302, error_text(response)
+    stored = media_root / (Illustration.objects.get().image.name or "")
+    with Image.open(stored) as image:
+        assert image.size == (1600, 500)
+
+
+def test_an_illustration_without_a_caption_is_refused(client, editor, media_root):
+    profile = factories.profile(by=editor)
+    client.force_login(editor)
+    url = reverse("admin:editorial_modelprofile_change", args=[profile.pk])
+    data = admin_form(client.get(url))
+    data.update(
+        {
+            "illustrations-TOTAL_FORMS": 1,
+            "illustrations-0-order": 0,
+            "illustrations-0-alt_text": "A chart",
+            "illustrations-0-caption": "",
+            "illustrations-0-image": SimpleUploadedFile("chart.png", raster("PNG")),
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This field is required" in error_text(response)
+    assert not Illustration.objects.exists()
 
 
 # --- served inert ------------------------------------------------------------------------

@@ -121,12 +121,12 @@ def test_the_use_case_admin_pages_open(admin_client, editor) -> None:
     assert admin_client.get("/admin/editorial/usecase/add/").status_code == 200
 
 
-def test_load_demo_publishes_one_use_case_in_debug_mode_once(client, settings) -> None:
+def test_load_demo_publishes_its_use_cases_in_debug_mode_once(client, settings) -> None:
     settings.DEBUG = True
     with open("/dev/null", "w") as devnull:
         call_command("load_demo", stdout=devnull)
         call_command("load_demo", stdout=devnull)
 
-    assert UseCase.objects.published().count() == 1
+    assert UseCase.objects.published().count() == 4  # budget reasoning and the reference's three
     page = client.get("/en/usecases/reasoning-on-a-budget/").content.decode()
     assert "Reasoning on a budget" in page and "GPT-5.4 Mini" in page

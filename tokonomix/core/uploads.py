@@ -4,8 +4,9 @@ written again before they are stored.
 An uploaded file is served from the site's own origin, so a file that a browser would run
 (SVG with a script, HTML, a polyglot that sniffs as either) is stored XSS. Here an upload
 must decode with Pillow as PNG, JPEG, WebP or AVIF, within a size and pixel cap; the pixels
-are then encoded again into a new file under a random name, which drops every byte that was
-not image (comments, trailing data, EXIF with a location, XMP). SVG is refused with a
+are then resized to at most 1,600 px wide and encoded again as WebP into a new file under a
+random name, which drops every byte that was not image (comments, trailing data, EXIF with a
+location, XMP). SVG is refused with a
 message that says why. User media are also served with headers that stop a browser from
 running them (`tokonomix/core/media.py`), for files stored before this check.
 """
@@ -29,6 +30,9 @@ RASTER_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".avif")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # About 40 megapixels: a large illustration, far below what a decompression bomb asks for.
 MAX_PIXELS = 40_000_000
+# What is stored and served: WebP, no wider than the article column at twice its density.
+MAX_WIDTH = 1600
+WEBP_QUALITY = 85
 
 ACCEPTED = _("Upload a PNG, JPEG, WebP or AVIF image.")
 SVG_REFUSED = _(
@@ -52,8 +56,9 @@ def _looks_like_svg(head: bytes) -> bool:
 
 
 def raster_image_reencoded(upload: UploadedFile) -> ContentFile[bytes]:
-    """The upload decoded and encoded again in its own format, without metadata, under a
-    random name; raises ValidationError (with a reader's message) for anything else."""
+    """The upload decoded, resized to at most MAX_WIDTH wide and encoded again as WebP,
+    without metadata, under a random name; raises ValidationError (with a reader's
+    message) for anything else."""
     from PIL import Image, UnidentifiedImageError
 
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
@@ -77,7 +82,6 @@ def raster_image_reencoded(upload: UploadedFile) -> ContentFile[bytes]:
             with Image.open(upload, formats=list(RASTER_FORMATS)) as image:
                 if image.width * image.height > MAX_PIXELS:
                     raise too_many_pixels
-                source_format = str(image.format)
                 image.seek(0)  # the first frame of an animation
                 image.load()  # decode every pixel: a truncated or forged file fails here
                 pixels = image.copy()
@@ -85,15 +89,20 @@ def raster_image_reencoded(upload: UploadedFile) -> ContentFile[bytes]:
         raise too_many_pixels from error
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise ValidationError(ACCEPTED, code="format") from error
-    if source_format == "JPEG" and pixels.mode not in ("RGB", "L", "CMYK"):
-        pixels = pixels.convert("RGB")
-    # Nothing of the source's metadata goes with the pixels (EXIF, XMP, ICC, PNG text).
-    transparency = pixels.info.get("transparency")
-    pixels.info = {} if transparency is None else {"transparency": transparency}
+    # Served as WebP, at most MAX_WIDTH wide: every browser the site supports shows it, and a
+    # page never loads a camera-sized original. Nothing of the source's metadata goes with
+    # the pixels (EXIF, XMP, ICC, PNG text).
+    pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
+    pixels.info = {}
+    if pixels.width > MAX_WIDTH:
+        pixels.thumbnail((MAX_WIDTH, MAX_PIXELS), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    options: dict[str, Any] = {"quality": 90} if source_format in ("JPEG", "WEBP", "AVIF") else {}
-    pixels.save(out, format=source_format, **options)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{RASTER_FORMATS[source_format]}")
+    pixels.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.webp")
+
+
+def _has_alpha(image: Any) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
 
 
 class RasterImageField(forms.FileField):
@@ -108,7 +117,10 @@ class RasterImageField(forms.FileField):
         )
         kwargs.setdefault(
             "help_text",
-            _("PNG, JPEG, WebP or AVIF, at most 5 MB; stored re-encoded, without metadata."),
+            _(
+                "PNG, JPEG, WebP or AVIF, at most 5 MB; stored as WebP at most 1,600 px "
+                "wide, without metadata."
+            ),
         )
         super().__init__(**kwargs)
 

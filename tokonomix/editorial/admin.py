@@ -135,7 +135,7 @@ class IllustrationInline(admin.TabularInline):
     model = Illustration
     extra = 0
     classes = ["collapse"]
-    fields = ["order", "image", "alt_text", "caption"]
+    fields = ["order", "image", "alt_text", "caption", "after_section"]
     # Raster only, decoded and re-encoded before it is stored (tokonomix/core/uploads.py).
     formfield_overrides = {models.FileField: {"form_class": RasterImageField}}
 

@@ -157,6 +157,9 @@ def assemble(
             "output_per_million": str(plain(point.output_per_million)),
         },
         "p50_latency_ms": summary.p50_latency_ms_30d if summary else None,
+        # Shown beside the verdict as what it stood on; not compared for drift.
+        "speed_samples_30d": summary.samples_30d if summary else None,
+        "speed_simulated": summary.is_simulated if summary else None,
         "capabilities": {row.capability: row.supported for row in model.capabilities.all()},
     }
 

@@ -33,8 +33,19 @@ def profile_context(
         return {"profile": None}
     book = current.get("figures") if isinstance(current, dict) else None
     data = data_render(data, book=book)
+    # Each illustration after the section it names (1 is the first), the others at the end.
+    illustrations = list(data.get("illustrations", []))
+    count = len(data["sections"])
+    placed = {
+        n: [i for i in illustrations if i.get("after_section") == n] for n in range(1, count + 1)
+    }
     sections = [
-        {"id": f"article-{number}", "title": section["title"], "body": section["body"]}
+        {
+            "id": f"article-{number}",
+            "title": section["title"],
+            "body": section["body"],
+            "illustrations": placed[number],
+        }
         for number, section in enumerate(data["sections"], start=1)
     ]
     faqs = data["faqs"]
@@ -47,6 +58,9 @@ def profile_context(
         "profile_is_preview": working is not None
         and (published is None or working.current_revision_id != published.published_revision_id),
         "profile_sections": sections,
+        "profile_trailing_illustrations": [
+            i for i in illustrations if i.get("after_section") not in placed
+        ],
         "profile_approval": approval,
         "profile_stale_since": (
             stale := published.needs_rereview_since(approval=approval, current=current)
@@ -77,7 +91,19 @@ def profile_context(
 def opinion_context(*, model: Model, current: dict[str, Any] | None = None) -> dict[str, Any]:
     """The verdicts and the evaluation-score snapshot sections: 2 queries for a model from
     model_header, plus an evidence read when it has verdicts and no `current` is passed."""
+    verdicts = published_verdicts(model=model, current=current)
     return {
-        "verdicts": published_verdicts(model=model, current=current),
+        "verdicts": verdicts,
         "score_rows": score_snapshot(model=model),
+        # The newest verdict's headline: the one-line quote under the page's introduction.
+        "quote": verdicts[0] if verdicts else None,
     }
+
+
+def last_review(context: dict[str, Any]) -> Any:
+    """The date of the newest approval behind the page's reviewed content (the profile and
+    the verdicts, as their reviewers approved them), or None."""
+    approvals = [context.get("profile_approval")]
+    approvals += [item.approval for item in context.get("verdicts", [])]
+    dates = [a.approved_at for a in approvals if a is not None]
+    return max(dates) if dates else None

@@ -82,6 +82,23 @@ class PublishedVerdict:
     def badges(self) -> list[flags.Badge]:
         return flags.stale_badges(self.stale_since, self.stale_reasons)
 
+    @property
+    def pinned(self) -> dict[str, Any]:
+        """The figures the verdict stood on when its reviewer approved it (the evidence
+        pinned at approval): its P50 latency and the test runs behind it, with their flags,
+        and the day they were read. Approvals pinned before the run count have none."""
+        evidence = self.approval.evidence if self.approval else {}
+        samples = evidence.get("speed_samples_30d")
+        simulated = evidence.get("speed_simulated")
+        return {
+            "p50_latency_ms": evidence.get("p50_latency_ms"),
+            "samples": samples,
+            "collected_on": (evidence.get("collected_at") or "")[:10],
+            "speed_badges": []
+            if simulated is None
+            else flags.speed_badges(is_simulated=simulated, ok_samples=samples),
+        }
+
 
 def published_verdicts(
     *, model: Model, current: dict[str, Any] | None = None
@@ -351,3 +368,64 @@ def score_pages(*, model: Model | None = None, suite: str = "") -> _Pages[Publis
         ]
 
     return _Pages(queryset, build)
+
+
+@dataclass(frozen=True)
+class BoardScore:
+    """One row of the evaluation-scores board: a published score, its model and reviewer."""
+
+    rank: int
+    model: Model
+    data: dict[str, Any]
+    approval: Approval | None
+
+
+@dataclass(frozen=True)
+class SuiteBoard:
+    suite: str
+    metric: str
+    language: str
+    unit: str
+    rows: list[BoardScore]
+
+
+def score_board() -> list[SuiteBoard]:
+    """Published evaluation scores of published models, one table per suite and metric,
+    highest first (the latest published score of each model), suites with the most models
+    first; 2 queries."""
+    published = list(score_pages().all()[:10_000])
+    models = {m.slug: m for m in Model.objects.published().select_related("provider")}
+    latest: dict[tuple[str, str, str, str], PublishedScore] = {}
+    for item in published:
+        slug = item.data.get("model", "")
+        if slug not in models:
+            continue
+        key = (item.data["suite"], item.data["metric"], item.data.get("language", ""), slug)
+        if key not in latest or item.data["date"] > latest[key].data["date"]:
+            latest[key] = item
+    by_suite: dict[tuple[str, str, str], list[PublishedScore]] = {}
+    for (suite, metric, language, _slug), item in sorted(latest.items()):
+        by_suite.setdefault((suite, metric, language), []).append(item)
+    boards = []
+    for (suite, metric, language), items in sorted(
+        by_suite.items(), key=lambda kv: (-len(kv[1]), kv[0])
+    ):
+        items.sort(key=lambda i: (-float(i.data["value"]), models[i.data["model"]].name))
+        boards.append(
+            SuiteBoard(
+                suite=suite,
+                metric=metric,
+                language=language,
+                unit=items[0].data.get("unit", ""),
+                rows=[
+                    BoardScore(
+                        rank=n,
+                        model=models[i.data["model"]],
+                        data=i.data,
+                        approval=i.approval,
+                    )
+                    for n, i in enumerate(items, start=1)
+                ],
+            )
+        )
+    return boards

@@ -12,6 +12,8 @@ from tokonomix.editorial.models import UseCase
 
 STATIC_PAGES = [
     "site:home",
+    "site:leaderboard",
+    "site:intelligence_board",
     "models_catalog:model_list",
     "site:compare",
     "site:provider_list",

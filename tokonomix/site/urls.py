@@ -14,6 +14,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("usecases/", views.usecase_list, name="usecase_list"),
     path("usecases/<slug:slug>/", views.usecase_detail, name="usecase_detail"),
+    # The leaderboard's canonical address; /en/ shows the same leaderboard (README, Pages).
+    path("benchmarks/leaderboard/", views.home, name="leaderboard"),
+    path("benchmarks/intelligence/", views.intelligence_board, name="intelligence_board"),
     path("benchmarks/speed/", views.speed_board, name="speed_board"),
     path("benchmarks/methodology/", views.methodology, name="methodology"),
     path("models/<model:slug>/", views.model_profile, name="model_profile"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from benchmarks.models import SPEED_SOURCES
@@ -34,8 +35,8 @@ from tokonomix.core.downloads import csv_download
 from tokonomix.core.pagecache import cache_page_for_readers
 from tokonomix.editorial import evidence
 from tokonomix.editorial.models import UseCase
-from tokonomix.editorial.sections import opinion_context, profile_context
-from tokonomix.editorial.selectors import profile_prefetch
+from tokonomix.editorial.sections import last_review, opinion_context, profile_context
+from tokonomix.editorial.selectors import profile_prefetch, score_board
 
 from . import selectors
 from .compare import compare_rows
@@ -232,7 +233,27 @@ def model_profile(request: HttpRequest, slug: str) -> HttpResponse:
     current = evidence.of_page(model, pricing=context["pricing"], speed=context["speed"])
     context.update(profile_context(model=model, preview=staff_preview, current=current))
     context.update(opinion_context(model=model, current=current))
+    context["last_review"] = last_review(context)
+    context["not_yet"] = _not_yet(context)
     return render(request, "site/model_profile.html", context)
+
+
+def _not_yet(context: dict[str, Any]) -> list[str]:
+    """What the model page has no data for yet, named once instead of an empty box each."""
+    missing = []
+    if not context["speed"].has_data:
+        missing.append(_("speed and availability (no measurements yet)"))
+    if not context.get("profile_data"):
+        missing.append(
+            _("our review, FAQ and article (our editors have not reviewed this model yet)")
+        )
+    elif not context.get("profile_sections"):
+        missing.append(_("our article (no profile published yet)"))
+    if not context["verdicts"]:
+        missing.append(_("a verdict (no verdict published yet)"))
+    if not context["score_rows"]:
+        missing.append(_("published evaluation scores"))
+    return missing
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -350,6 +371,12 @@ def speed_board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def intelligence_board(request: HttpRequest) -> HttpResponse:
+    """Published evaluation scores by suite: what makers and labs report, with the source,
+    the date and the reviewer who checked it against the source."""
+    return render(request, "site/intelligence_board.html", {"boards": score_board()})
+
+
 def _cron_text(schedule: Any) -> str:
     """A crontab as its five fields (minute hour day-of-month month day-of-week), UTC."""
     fields = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
@@ -381,6 +408,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "max_drop_percent": int(MAX_DROP_SHARE * 100),
             "max_invalid_percent": int(MAX_INVALID_SHARE * 100),
             "price_sources": ", ".join(settings.PRICE_SYNC_SOURCES),
+            "tiers": catalogue.tier_list(),
         },
     )
 

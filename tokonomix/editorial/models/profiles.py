@@ -65,7 +65,12 @@ class ModelProfile(ChecksClaims, AboutAModel, Reviewable):
                 for f in self.faqs.order_by("order", "pk")
             ],
             "illustrations": [
-                {"image": i.image.name, "alt": i.alt_text, "caption": i.caption}
+                {
+                    "image": i.image.name,
+                    "alt": i.alt_text,
+                    "caption": i.caption,
+                    "after_section": i.after_section,
+                }
                 for i in self.illustrations.order_by("order", "pk")
             ],
         }
@@ -115,7 +120,12 @@ class ModelProfile(ChecksClaims, AboutAModel, Reviewable):
         )
         Illustration.objects.bulk_create(
             Illustration(
-                profile=self, order=n, image=i["image"], alt_text=i["alt"], caption=i["caption"]
+                profile=self,
+                order=n,
+                image=i["image"],
+                alt_text=i["alt"],
+                caption=i["caption"],
+                after_section=i.get("after_section"),
             )
             for n, i in enumerate(data["illustrations"])
         )
@@ -185,8 +195,22 @@ class Illustration(models.Model):
     image = models.FileField(
         _("image"), upload_to="illustrations/", validators=[validate_image_name]
     )
-    alt_text = models.CharField(_("alt text"), max_length=240)
-    caption = models.CharField(_("caption"), max_length=240, blank=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=240,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(
+        _("caption"),
+        max_length=240,
+        help_text=_("Shown under the image: what it is, its source and date."),
+    )
+    after_section = models.PositiveSmallIntegerField(
+        _("after section"),
+        null=True,
+        blank=True,
+        help_text=_("Shown after this section of the article (1 is the first); empty: at the end."),
+    )
 
     class Meta:
         db_table = "models_catalog_illustration"

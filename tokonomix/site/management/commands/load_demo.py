@@ -9,12 +9,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from benchmarks.speed.demo import speed_demo_load
 from models_catalog.models import Model, Tier
+from pricing.models import SyncRun
 from pricing.services import SyncRefused, prices_sync
+from tokonomix.core.uploads import raster_image_reencoded
 from tokonomix.core.workflow.models import EDITORS_GROUP, REVIEWERS_GROUP
 from tokonomix.editorial.models import EvaluationScore, ModelProfile, Verdict
 
@@ -27,8 +31,21 @@ OTHER_SOURCES = {
     "models.dev": DEMO_DIR / "models-dev.json",
 }
 EDITORIAL = DEMO_DIR / "editorial.json"
+# Raster images of the demo profiles, drawn from the demo's own data (their README says how).
+ILLUSTRATIONS = DEMO_DIR / "illustrations"
 # The date the demo excerpt's prices are recorded as in force (litellm 1.110.2's map).
 PRICE_MAP_DATE = dt.date(2026, 11, 16)
+# Earlier real releases of litellm's map, cut to the demo's keys (demo/litellm-history/
+# README.md), each synced as of the day it was published on PyPI, in date order, before the
+# current map: the demo's price history (o3's cut, Mistral's and others' changes).
+PRICE_HISTORY = [
+    ("1.67.0", dt.date(2025, 4, 19)),
+    ("1.72.0", dt.date(2025, 6, 1)),
+    ("1.74.0", dt.date(2025, 7, 5)),
+    ("1.77.5", dt.date(2025, 9, 28)),
+    ("1.79.3", dt.date(2025, 11, 9)),
+]
+PRICE_HISTORY_DIR = DEMO_DIR / "litellm-history"
 
 DEMO_USERS = {
     "editor": {
@@ -60,6 +77,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._price_history()
         try:
             run = prices_sync(path=PRICE_MAP, as_of=PRICE_MAP_DATE)
         except SyncRefused as refused:
@@ -85,6 +103,26 @@ class Command(BaseCommand):
             self._demo_profiles(editorial["profiles"], **users)
             self._demo_use_cases(editorial["use_cases"], **users)
             self._demo_opinions(editorial["verdicts"], editorial["scores"], **users)
+
+    def _price_history(self) -> None:
+        """The earlier releases, once: a database that has synced litellm's map as of a
+        later day keeps its history (a re-run, or a real site)."""
+        synced = SyncRun.objects.filter(source="litellm", outcome=SyncRun.Outcome.APPLIED)
+        for version, day in PRICE_HISTORY:
+            if synced.filter(as_of__gte=day).exists():
+                continue
+            path = PRICE_HISTORY_DIR / f"litellm-{version}.json"
+            try:
+                # Excerpts cut to the demo's keys: fewer than a whole map's entries.
+                run = prices_sync(path=path, as_of=day, min_entries=20)
+            except SyncRefused as refused:
+                raise CommandError(
+                    f"The demo's litellm {version} excerpt was refused: {refused.run.reason}"
+                ) from None
+            self.stdout.write(
+                f"Price history, litellm {version} as of {day}: {run.get_outcome_display()} "
+                f"({run.entry_count} entries, {run.changed} prices changed)."
+            )
 
     def _tiers(self, rows: list[dict[str, Any]]) -> dict[str, Tier]:
         tiers = {}
@@ -167,7 +205,9 @@ class Command(BaseCommand):
                         "strengths": row["strengths"],
                         "weaknesses": row["weaknesses"],
                         "faqs": row["faqs"],
-                        "illustrations": [],
+                        "illustrations": [
+                            self._illustration(item) for item in row.get("illustrations", [])
+                        ],
                     }
                 )
                 profile.record_revision(by=editor)
@@ -175,6 +215,19 @@ class Command(BaseCommand):
                 profile.approve(by=reviewer, comment="Demo data, checked against the price map.")
                 profile.publish(by=reviewer)
             self.stdout.write(f"Published the demo profile of {model.name}.")
+
+    def _illustration(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A demo image, stored the way an editor's upload is (re-encoded, resized, WebP)."""
+        path = ILLUSTRATIONS / item["file"]
+        upload = SimpleUploadedFile(path.name, path.read_bytes())
+        image = raster_image_reencoded(upload)
+        stored = default_storage.save(f"illustrations/{image.name}", image)
+        return {
+            "image": stored,
+            "alt": item["alt"],
+            "caption": item["caption"],
+            "after_section": item.get("after_section"),
+        }
 
     def _demo_use_cases(self, rows: list[dict[str, Any]], *, editor: Any, reviewer: Any) -> None:
         """Use-case pages written by the demo editor and published by the demo reviewer,
@@ -204,7 +257,8 @@ class Command(BaseCommand):
         reviewer: Any,
     ) -> None:
         """A published verdict and vendor-reported scores, through the workflow; once."""
-        if Verdict.objects.exists() or EvaluationScore.objects.exists():
+        # Drafts a price sync opened (for the history's changes) are not opinions yet.
+        if Verdict.objects.published().exists() or EvaluationScore.objects.exists():
             return
         models = {m.slug: m for m in Model.objects.all()}
         with transaction.atomic():
