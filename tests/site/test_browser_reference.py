@@ -9,17 +9,9 @@ import pytest
 from tests import factories
 from tests.site.browsers import Browser
 from tests.site.test_browser import assert_fits_a_phone, screenshot
+from tests.site.test_reference_routes import REFERENCE_LINKS
 
 pytestmark = pytest.mark.usefixtures("chromium_present")
-
-REFERENCE_LINKS = [
-    "/en/usecases/code",
-    "/en/usecases/data-extraction",
-    "/en/usecases/customer-service",
-    "/en/benchmarks/leaderboard",
-    "/en/benchmarks/intelligence",
-    "/live-test",
-]
 
 
 @pytest.fixture
