@@ -13,17 +13,30 @@ from pricing.models import PricePoint
 from pricing.selectors import ModelPricing
 
 from .charts import (
+    BoardBar,
+    LatencySample,
     availability_figure,
     availability_table,
+    board_latency_figure,
+    board_latency_table,
+    latency_distribution_figure,
+    latency_distribution_table,
     latency_figure,
     latency_table,
     tokens_per_second_figure,
     tokens_per_second_table,
 )
 from .forms import speed_view
-from .models import SpeedBreakdown
+from .models import SpeedBreakdown, SpeedFigures
 from .regions import ALL_REGIONS, region
-from .selectors import CHART_DAYS, PRELIMINARY_BELOW, model_speed
+from .selectors import (
+    CHART_DAYS,
+    PRELIMINARY_BELOW,
+    BoardRow,
+    latency_samples,
+    model_speed,
+    speed_badges,
+)
 from .stats import INTERVAL_METHOD, PERCENTILE_METHOD
 from .workloads import WORKLOADS
 
@@ -92,3 +105,38 @@ def speed_context(
         }
     )
     return context
+
+
+def board_chart_context(*, rows: list[BoardRow], profile_query: str = "") -> dict[str, Any]:
+    """The speed board's chart of P50 and P95 latency with its table, in the board's order;
+    each bar links to the model page's speed section in the same view."""
+    query = f"?{profile_query}" if profile_query else ""
+    bars = [
+        BoardBar(
+            name=row.model.name,
+            url=f"{row.model.get_absolute_url()}{query}#speed",
+            figures=row.figures,
+            badges=row.model_badges + row.speed_badges,
+        )
+        for row in rows
+    ]
+    return {"board_chart": board_latency_figure(bars), "board_table": board_latency_table(bars)}
+
+
+def distribution_context(*, measured: list[tuple[Model, SpeedFigures]]) -> dict[str, Any]:
+    """Compare's latency distributions of the models' 30-day windows, with their table; one
+    query for every model."""
+    latencies = latency_samples(figures=[(model.pk, figures) for model, figures in measured])
+    samples = [
+        LatencySample(
+            name=model.name,
+            latencies_ms=latencies.get(model.pk, []),
+            badges=speed_badges(figures),
+        )
+        for model, figures in measured
+        if latencies.get(model.pk)
+    ]
+    return {
+        "distribution_chart": latency_distribution_figure(samples),
+        "distribution_table": latency_distribution_table(samples),
+    }

@@ -189,3 +189,13 @@ def disputed_fields_badges(fields: Iterable[str]) -> list[Badge]:
     if not names:
         return []
     return [Badge(Flag.DISPUTED, str(_("Sources disagree on: %s.")) % ", ".join(names))]
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def chart_note(badges: Iterable[Badge]) -> str:
+    """A figure's flags as a chart's hover text and legend say them, in the words the
+    badges use: " (simulated, preliminary)", or "" without a flag."""
+    labels = [badge.label for badge in badges]
+    return f" ({', '.join(labels)})" if labels else ""

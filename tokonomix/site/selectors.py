@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,13 @@ from django.utils import timezone
 from benchmarks.models import SpeedSummary
 from benchmarks.speed.selectors import speed_badges
 from models_catalog.models import Dispute, Model, Offering, Provider
-from pricing.selectors import ReferencePrice, reference_price_of, with_reference_price
+from pricing.models import PricePoint
+from pricing.selectors import (
+    ReferencePrice,
+    quoted_rate_changes,
+    reference_price_of,
+    with_reference_price,
+)
 from tokonomix.core import flags
 from tokonomix.core.workflow.models import Approval
 from tokonomix.editorial.figures import data_render
@@ -241,6 +247,8 @@ class CompareColumn:
     profile_data: dict[str, Any] | None
     profile_approval: Approval | None
     verdict: Verdict | None
+    # The quoted offering's rate changes up to the page's date, oldest first.
+    price_changes: list[PricePoint] = field(default_factory=list)
 
     @property
     def verdict_data(self) -> dict[str, Any] | None:
@@ -257,8 +265,8 @@ class CompareColumn:
 
 
 def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
-    """The published models among `slugs`, in that order, with every section's data;
-    6 queries whatever the number of models."""
+    """The published models among `slugs`, in that order, with every section's data and
+    their price histories; 7 queries whatever the number of models."""
     models = {
         m.slug: m
         for m in leaderboard_models(
@@ -267,6 +275,7 @@ def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
     }
     ordered = [models[slug] for slug in slugs if slug in models]
     verdicts = latest_published_verdicts(models=ordered)
+    histories = quoted_rate_changes(models=ordered, as_of=as_of)
     # The profiles readers see: those whose published revision is about these models.
     profiles: dict[str, ModelProfile] = {}
     for published in (
@@ -286,6 +295,7 @@ def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
                 profile_data=profile.published_data() if profile else None,
                 profile_approval=published_approval_of(profile) if profile else None,
                 verdict=verdicts.get(m.pk),
+                price_changes=histories.get(m.pk, []),
             )
         )
     return columns
