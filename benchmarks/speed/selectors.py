@@ -216,7 +216,8 @@ def latency_samples(*, figures: Sequence[tuple[int, SpeedFigures]]) -> dict[int,
     )
     latencies: dict[int, list[float]] = {}
     for model_id, latency in rows:
-        latencies.setdefault(model_id, []).append(latency)
+        if latency is not None:  # excluded above; the column is nullable for failures
+            latencies.setdefault(model_id, []).append(latency)
     return latencies
 
 

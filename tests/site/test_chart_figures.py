@@ -182,3 +182,17 @@ def test_compare_overlays_price_histories_and_latency_distributions(client, demo
         assert "(simulated" in trace["name"]  # the demo's speed is simulated: the legend says so
         assert trace["y"][-1] == 100.0 and trace["x"] == sorted(trace["x"])
     assert "Latency distributions as a table" in html
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([0.0002, 0.0016], [0.0001, 0.0002, 0.0005, 0.001, 0.002]),
+        ([0.00001, 0.5], [0.00001, 0.0001, 0.001, 0.01, 0.1, 1.0]),
+        ([89.0, 148.0], [40.0, 50.0, 60.0, 80.0, 100.0, 120.0, 150.0, 200.0, 250.0, 300.0]),
+    ],
+)
+def test_log_axis_labels_are_whole_figures_a_phone_can_fit(values, expected) -> None:
+    from tokonomix.site.charts import log_ticks
+
+    assert log_ticks(values) == pytest.approx(expected)

@@ -3,10 +3,10 @@ one point a model, coloured by tier; a click opens the model's page."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.speed.formats import format_ms, format_tps
@@ -19,6 +19,24 @@ from .selectors import LeaderboardRow
 # A colour a tier, by its rank (then round again); readable on the light and dark theme.
 TIER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
 NO_TIER_COLOUR = "#7f7f7f"
+
+
+def log_ticks(values: Sequence[float]) -> list[float]:
+    """Where a log axis over `values` puts its labels: 1, 2 and 5 times each power of ten
+    the values span, the powers alone over more than three decades, finer steps within
+    half a decade (a few labels on a phone either way, each a whole figure, unlike
+    plotly's digit-only minor labels)."""
+    low, high = min(values), max(values)
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    decades = math.log10(high / low)
+    steps: tuple[float, ...] = (1, 2, 5)
+    if decades > 3:
+        steps = (1,)
+    elif decades < 0.5:
+        steps = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+    ticks = [step * 10.0**power for power in range(first, last + 1) for step in steps]
+    inside = [tick for tick in ticks if low / 2.5 <= tick <= high * 2.5]
+    return inside or [low, high]
 
 
 def _plotted(rows: Sequence[LeaderboardRow]) -> list[LeaderboardRow]:
@@ -42,7 +60,7 @@ def price_speed_figure(rows: Sequence[LeaderboardRow]) -> dict[str, Any]:
         label = f"{tier.code} · {tier.label}" if tier else str(_("No tier"))
         tiers.setdefault(label, []).append(row)
         ranks[label] = tier.rank if tier else None
-    data = []
+    data: list[dict[str, Any]] = []
     for label, members in sorted(
         tiers.items(), key=lambda item: (ranks[item[0]] is None, ranks[item[0]] or 0)
     ):
@@ -75,18 +93,33 @@ def price_speed_figure(rows: Sequence[LeaderboardRow]) -> dict[str, Any]:
         "data": data,
         "layout": {
             "margin": {"l": 55, "r": 10, "t": 10, "b": 45},
+            # Short titles: the caption says what a typical conversation is, and a phone
+            # has 300 px for them.
             "xaxis": {
                 "type": "log",
-                "title": {
-                    "text": f"$ per typical conversation ({settings.TYPICAL_INPUT_TOKENS:,} in, "
-                    f"{settings.TYPICAL_OUTPUT_TOKENS:,} out), log scale"
-                },
+                "title": {"text": "$ a typical conversation (log)"},
+                **_ticks([x for trace in data for x in trace["x"]], prefix="$"),
             },
-            "yaxis": {"type": "log", "title": {"text": "tokens per second (median), log scale"}},
+            "yaxis": {
+                "type": "log",
+                "title": {"text": "tokens/s, median (log)"},
+                **_ticks([y for trace in data for y in trace["y"]]),
+            },
             "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
             "hovermode": "closest",
             "height": 380,
         },
+    }
+
+
+def _ticks(values: list[float], *, prefix: str = "") -> dict[str, Any]:
+    if not values:
+        return {}
+    ticks = log_ticks(values)
+    return {
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [f"{prefix}{tick:.6g}" for tick in ticks],
     }
 
 
