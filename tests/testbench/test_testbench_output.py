@@ -184,7 +184,7 @@ def test_the_csv_says_which_run_when_what_was_asked_and_at_which_prices(
     body = Client().get(reverse("benchmarks:testbench_csv", args=[run.public_id])).content
     rows = list(csv.DictReader(io.StringIO(body.decode())))
 
-    assert len(rows) == 2
+    assert len(rows) == 2 and run.finished_at is not None
     for row in rows:
         assert row["run_id"] == str(run.public_id)
         assert row["run_created_at"] == run.created_at.isoformat()
@@ -193,10 +193,8 @@ def test_the_csv_says_which_run_when_what_was_asked_and_at_which_prices(
         # The formula guard holds for the prompts too.
         assert row["system_prompt"] == "'=cmd|' /C calc'!A0"
         assert row["max_output_tokens"] == "100"
-        assert (
-            row["prices_from"]
-            == run.results.get(position=int(row["position"])).prices_from.isoformat()
-        )
+        prices_from = run.results.get(position=int(row["position"])).prices_from
+        assert prices_from is not None and row["prices_from"] == prices_from.isoformat()
 
 
 def test_figures_on_the_page_are_thousands_separated_like_the_rest_of_the_site(
