@@ -204,21 +204,12 @@ class BoardBar:
         return f"{self.name} (n = {self.figures.ok_30d:,})"
 
 
-def _shared_note(badge_lists: Sequence[Sequence[flags.Badge]]) -> str:
-    """The flags every one of a chart's items carries, for its legend (as the profile's
-    charts say "(simulated)"); each item's own flags are in its hover."""
-    if not badge_lists:
-        return ""
-    shared = set.intersection(*({badge.flag for badge in badges} for badges in badge_lists))
-    return flags.chart_note([badge for badge in badge_lists[0] if badge.flag in shared])
-
-
 def board_latency_figure(bars: Sequence[BoardBar]) -> dict[str, Any]:
     """P50 (with its 95% interval) and P95 end-to-end latency over 30 days, one pair of
     horizontal bars a model in the board's order, each labelled with its sample count;
     the flags in each bar's hover and, when every bar has one, in the legend."""
     measured = [bar for bar in bars if bar.figures.p50_latency_ms_30d is not None]
-    legend_note = _shared_note([bar.badges for bar in measured])
+    legend_note = flags.shared_chart_note([bar.badges for bar in measured])
     data = []
     for attribute, name in (("p50_latency_ms_30d", "Latency P50"), ("p95_latency_ms_30d", "P95")):
         trace: dict[str, Any] = {

@@ -86,8 +86,13 @@ def test_every_figure_on_every_page_with_charts_is_valid_for_plotly(client, demo
             go.Figure(spec)  # raises on any property Plotly's schema does not know
             types = {trace.get("type", "scatter") for trace in spec["data"]}
             assert types <= BASIC_TRACES, (url, chart_id, types)
-            # Every chart has its table beside it, for readers without JavaScript.
+            if chart_id in ("tx-chart-price-speed", "tx-chart-speed-board"):
+                # The demo's speed is all simulated: every legend entry says so.
+                assert all("simulated" in trace["name"] for trace in spec["data"]), url
+            # Every chart has its canvas once, and its table in the same figure.
             assert html.count('data-chart="' + chart_id + '"') == 1
+            figure = html[html.index('data-chart="' + chart_id + '"') :]
+            assert '<details class="chart-table">' in figure[: figure.index("</figure>")]
     for chart_id in (
         "tx-chart-price-speed",
         "tx-chart-compare-prices",

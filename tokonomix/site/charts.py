@@ -70,7 +70,8 @@ def price_speed_figure(rows: Sequence[LeaderboardRow]) -> dict[str, Any]:
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": f"Tier {label}" if rank is not None else label,
+                "name": (f"Tier {label}" if rank is not None else label)
+                + flags.shared_chart_note([row.badges for row in members]),
                 "x": [float(row.typical_cost or 0) for row in members],
                 "y": [round(row.tokens_per_second or 0, 1) for row in members],
                 "text": [row.model.name for row in members],
