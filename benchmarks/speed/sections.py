@@ -107,10 +107,17 @@ def speed_context(
     return context
 
 
+# The speed board's chart shows the board's first models: bars for hundreds would make a
+# chart many screens tall and slow to draw, and the board's table lists them all.
+BOARD_CHART_MODELS = 30
+
+
 def board_chart_context(*, rows: list[BoardRow], profile_query: str = "") -> dict[str, Any]:
-    """The speed board's chart of P50 and P95 latency with its table, in the board's order;
-    each bar links to the model page's speed section in the same view."""
+    """The speed board's chart of P50 and P95 latency with its table, for the board's
+    first BOARD_CHART_MODELS measured models in its order; each bar links to the model
+    page's speed section in the same view."""
     query = f"?{profile_query}" if profile_query else ""
+    measured = [row for row in rows if row.figures.p50_latency_ms_30d is not None]
     bars = [
         BoardBar(
             name=row.model.name,
@@ -118,9 +125,14 @@ def board_chart_context(*, rows: list[BoardRow], profile_query: str = "") -> dic
             figures=row.figures,
             badges=row.model_badges + row.speed_badges,
         )
-        for row in rows
+        for row in measured[:BOARD_CHART_MODELS]
     ]
-    return {"board_chart": board_latency_figure(bars), "board_table": board_latency_table(bars)}
+    return {
+        "board_chart": board_latency_figure(bars),
+        "board_table": board_latency_table(bars),
+        "board_chart_models": BOARD_CHART_MODELS,
+        "board_chart_more": len(measured) > BOARD_CHART_MODELS,
+    }
 
 
 def distribution_context(*, measured: list[tuple[Model, SpeedFigures]]) -> dict[str, Any]:

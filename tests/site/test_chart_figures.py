@@ -201,3 +201,19 @@ def test_log_axis_labels_are_whole_figures_a_phone_can_fit(values, expected) -> 
     from tokonomix.site.charts import log_ticks
 
     assert log_ticks(values) == pytest.approx(expected)
+
+
+def test_the_speed_board_chart_shows_the_boards_first_models_and_says_so(
+    client, monkeypatch
+) -> None:
+    from benchmarks.speed import sections
+
+    monkeypatch.setattr(sections, "BOARD_CHART_MODELS", 2)
+    for latency in (900.0, 1200.0, 1500.0):
+        measured(priced(), p50_latency_ms_30d=latency)
+
+    html = get(client, reverse("site:speed_board"))
+
+    bars = figures(html)["tx-chart-speed-board"]["data"][0]
+    assert bars["x"] == [900.0, 1200.0]
+    assert "The chart shows the first 2 models in the board" in " ".join(html.split())

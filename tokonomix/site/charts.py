@@ -1,12 +1,20 @@
 """The home page's chart: what a typical conversation costs against the speed we measure,
-one point a model, coloured by tier; a click opens the model's page."""
+one point a model, coloured by tier; a click opens the model's page.
+
+Built in one pass over the leaderboard's rows, each figure read once: the home page plots
+every model the filters select (300 in `make bench`), and the rows' properties compute
+their figures afresh on each read.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.speed.formats import format_ms, format_tps
@@ -39,51 +47,102 @@ def log_ticks(values: Sequence[float]) -> list[float]:
     return inside or [low, high]
 
 
-def _plotted(rows: Sequence[LeaderboardRow]) -> list[LeaderboardRow]:
+@dataclass(frozen=True)
+class Point:
+    """One model on the scatter, its figures read once."""
+
+    name: str
+    url: str
+    provider: str
+    tier: str
+    rank: int | None
+    cost: Decimal
+    tokens_per_second: float
+    latency_ms: float | None
+    badges: list[flags.Badge]
+    note: str  # its flags, as the hover and the table say them
+
+
+@dataclass(frozen=True)
+class PriceSpeedChart:
+    figure: dict[str, Any]
+    table: ChartTable
+    left_out: int  # rows without a price or a speed figure
+
+
+def _points(rows: Sequence[LeaderboardRow]) -> list[Point]:
     """The rows with both a typical cost above zero (the axis is logarithmic) and a speed."""
-    return [
-        row
-        for row in rows
-        if row.typical_cost is not None and row.typical_cost > 0 and row.tokens_per_second
-    ]
+    # The model page's address, reversed once: reverse() costs more than the rest of a point.
+    url = reverse("site:model_profile", kwargs={"slug": "slug-here"})
+    before, after = url.split("slug-here")
+    no_tier = str(_("No tier"))
+    points = []
+    for row in rows:
+        cost, speed = row.typical_cost, row.tokens_per_second
+        if cost is None or cost <= 0 or not speed:
+            continue
+        model, tier = row.model, row.model.tier
+        badges = row.badges
+        points.append(
+            Point(
+                name=model.name,
+                url=f"{before}{model.slug}{after}",
+                provider=model.provider.name,
+                tier=f"{tier.code} · {tier.label}" if tier else no_tier,
+                rank=tier.rank if tier else None,
+                cost=cost,
+                tokens_per_second=speed,
+                latency_ms=row.p50_latency_ms,
+                badges=badges,
+                note=flags.chart_note(badges),
+            )
+        )
+    return points
 
 
-def price_speed_figure(rows: Sequence[LeaderboardRow]) -> dict[str, Any]:
+def price_speed_chart(rows: Sequence[LeaderboardRow]) -> PriceSpeedChart:
+    """The scatter, its table and how many rows it leaves out."""
+    points = _points(rows)
+    return PriceSpeedChart(
+        figure=price_speed_figure(points),
+        table=price_speed_table(points),
+        left_out=len(rows) - len(points),
+    )
+
+
+def price_speed_figure(points: Sequence[Point]) -> dict[str, Any]:
     """A scatter of typical-conversation cost (x) against median decode tokens per second
-    (y), both on log axes, a trace a tier so the legend names the colours. Each point's
-    hover says the model, its maker, both figures and its flags; its first custom datum is
-    its page (static/js/charts.js follows it on a click)."""
-    tiers: dict[str, list[LeaderboardRow]] = {}
-    ranks: dict[str, int | None] = {}
-    for row in _plotted(rows):
-        tier = row.model.tier
-        label = f"{tier.code} · {tier.label}" if tier else str(_("No tier"))
-        tiers.setdefault(label, []).append(row)
-        ranks[label] = tier.rank if tier else None
+    (y), both on log axes, a trace a tier so the legend names the colours (with the flags
+    all its points carry). Each point's hover says the model, its maker, both figures and
+    its flags; its first custom datum is its page (static/js/charts.js follows it on a
+    click)."""
+    tiers: dict[str, list[Point]] = {}
+    for point in points:
+        tiers.setdefault(point.tier, []).append(point)
     data: list[dict[str, Any]] = []
     for label, members in sorted(
-        tiers.items(), key=lambda item: (ranks[item[0]] is None, ranks[item[0]] or 0)
+        tiers.items(), key=lambda item: (item[1][0].rank is None, item[1][0].rank or 0)
     ):
-        rank = ranks[label]
+        rank = members[0].rank
         colour = NO_TIER_COLOUR if rank is None else TIER_COLOURS[rank % len(TIER_COLOURS)]
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "name": (f"Tier {label}" if rank is not None else label)
-                + flags.shared_chart_note([row.badges for row in members]),
-                "x": [float(row.typical_cost or 0) for row in members],
-                "y": [round(row.tokens_per_second or 0, 1) for row in members],
-                "text": [row.model.name for row in members],
+                + flags.shared_chart_note([point.badges for point in members]),
+                "x": [float(point.cost) for point in members],
+                "y": [round(point.tokens_per_second, 1) for point in members],
+                "text": [point.name for point in members],
                 "customdata": [
                     [
-                        row.model.get_absolute_url(),
-                        row.model.provider.name,
-                        format_usd(row.typical_cost),
-                        format_tps(row.tokens_per_second),
-                        flags.chart_note(row.badges),
+                        point.url,
+                        point.provider,
+                        format_usd(point.cost),
+                        format_tps(point.tokens_per_second),
+                        point.note,
                     ]
-                    for row in members
+                    for point in members
                 ],
                 "marker": {"size": 10, "color": colour, "line": {"width": 1, "color": "#ffffff"}},
                 "hovertemplate": "<b>%{text}</b>%{customdata[4]}<br>%{customdata[1]}<br>"
@@ -124,7 +183,7 @@ def _ticks(values: list[float], *, prefix: str = "") -> dict[str, Any]:
     }
 
 
-def price_speed_table(rows: Sequence[LeaderboardRow]) -> ChartTable:
+def price_speed_table(points: Sequence[Point]) -> ChartTable:
     """The scatter's data: model (with its flags), tier, typical cost, speed, latency."""
     return ChartTable(
         columns=(
@@ -136,17 +195,12 @@ def price_speed_table(rows: Sequence[LeaderboardRow]) -> ChartTable:
         ),
         rows=[
             (
-                row.model.name + flags.chart_note(row.badges),
-                f"{row.model.tier.code} · {row.model.tier.label}" if row.model.tier else "—",
-                format_usd(row.typical_cost),
-                format_tps(row.tokens_per_second),
-                format_ms(row.p50_latency_ms),
+                point.name + point.note,
+                point.tier,
+                format_usd(point.cost),
+                format_tps(point.tokens_per_second),
+                format_ms(point.latency_ms),
             )
-            for row in _plotted(rows)
+            for point in points
         ],
     )
-
-
-def unplotted_count(rows: Sequence[LeaderboardRow]) -> int:
-    """Rows the scatter leaves out: no price or no speed measured yet."""
-    return len(rows) - len(_plotted(rows))

@@ -38,7 +38,7 @@ from tokonomix.editorial.sections import opinion_context, profile_context
 from tokonomix.editorial.selectors import profile_prefetch
 
 from . import selectors
-from .charts import price_speed_figure, price_speed_table, unplotted_count
+from .charts import price_speed_chart
 from .compare import compare_charts, compare_rows
 from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, LeaderboardForm, SearchForm
 
@@ -65,10 +65,12 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @cache_page_for_readers
 def home(request: HttpRequest) -> HttpResponse:
     form, models = _leaderboard(request)
-    page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [selectors.LeaderboardRow.of(model) for model in page.object_list]
-    # The scatter plots every model the filters select, not only this page's.
-    plotted = [selectors.LeaderboardRow.of(model) for model in models]
+    # The scatter plots every model the filters select, not only this page's: one query
+    # reads them all, and the page of the table is a slice of the same rows.
+    selected = [selectors.LeaderboardRow.of(model) for model in models]
+    scatter = price_speed_chart(selected)
+    page = Paginator(selected, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     query = _query_without(request, "page")
     sort = form.filters()["sort"]
     # Sorted by a speed figure: which rows cannot be told apart from the one above.
@@ -98,9 +100,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "sort_query": _query_without(request, "page", "sort"),
             "current_sort": sort,
             "speed_ties": speed_ties,
-            "scatter": price_speed_figure(plotted),
-            "scatter_table": price_speed_table(plotted),
-            "scatter_left_out": unplotted_count(plotted),
+            "scatter": scatter.figure,
+            "scatter_table": scatter.table,
+            "scatter_left_out": scatter.left_out,
             "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             "as_of": timezone.localdate(),
