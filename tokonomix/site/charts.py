@@ -1,9 +1,8 @@
 """The home page's chart: what a typical conversation costs against the speed we measure,
 one point a model, coloured by tier; a click opens the model's page.
 
-Built in one pass over the leaderboard's rows, each figure read once: the home page plots
-every model the filters select (300 in `make bench`), and the rows' properties compute
-their figures afresh on each read.
+Built in one pass over plain rows (`selectors.price_speed_rows`): the home page plots every
+model the filters select (300 in `make bench`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from pricing.costs import format_usd
 from tokonomix.core import flags
 from tokonomix.core.charts import ChartTable
 
-from .selectors import LeaderboardRow
+from .selectors import PriceSpeedRow
 
 # A colour a tier, by its rank (then round again); readable on the light and dark theme.
 TIER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -70,37 +69,31 @@ class PriceSpeedChart:
     left_out: int  # rows without a price or a speed figure
 
 
-def _points(rows: Sequence[LeaderboardRow]) -> list[Point]:
+def _points(rows: Sequence[PriceSpeedRow]) -> list[Point]:
     """The rows with both a typical cost above zero (the axis is logarithmic) and a speed."""
     # The model page's address, reversed once: reverse() costs more than the rest of a point.
     url = reverse("site:model_profile", kwargs={"slug": "slug-here"})
     before, after = url.split("slug-here")
     no_tier = str(_("No tier"))
-    points = []
-    for row in rows:
-        cost, speed = row.typical_cost, row.tokens_per_second
-        if cost is None or cost <= 0 or not speed:
-            continue
-        model, tier = row.model, row.model.tier
-        badges = row.badges
-        points.append(
-            Point(
-                name=model.name,
-                url=f"{before}{model.slug}{after}",
-                provider=model.provider.name,
-                tier=f"{tier.code} · {tier.label}" if tier else no_tier,
-                rank=tier.rank if tier else None,
-                cost=cost,
-                tokens_per_second=speed,
-                latency_ms=row.p50_latency_ms,
-                badges=badges,
-                note=flags.chart_note(badges),
-            )
+    return [
+        Point(
+            name=row.name,
+            url=f"{before}{row.slug}{after}",
+            provider=row.provider,
+            tier=f"{row.tier_code} · {row.tier_label}" if row.tier_code else no_tier,
+            rank=row.tier_rank if row.tier_code else None,
+            cost=row.typical_cost,
+            tokens_per_second=row.tokens_per_second,
+            latency_ms=row.p50_latency_ms,
+            badges=row.badges,
+            note=flags.chart_note(row.badges),
         )
-    return points
+        for row in rows
+        if row.typical_cost is not None and row.typical_cost > 0 and row.tokens_per_second
+    ]
 
 
-def price_speed_chart(rows: Sequence[LeaderboardRow]) -> PriceSpeedChart:
+def price_speed_chart(rows: Sequence[PriceSpeedRow]) -> PriceSpeedChart:
     """The scatter, its table and how many rows it leaves out."""
     points = _points(rows)
     return PriceSpeedChart(

@@ -65,12 +65,10 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @cache_page_for_readers
 def home(request: HttpRequest) -> HttpResponse:
     form, models = _leaderboard(request)
-    # The scatter plots every model the filters select, not only this page's: one query
-    # reads them all, and the page of the table is a slice of the same rows.
-    selected = [selectors.LeaderboardRow.of(model) for model in models]
-    scatter = price_speed_chart(selected)
-    page = Paginator(selected, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [selectors.LeaderboardRow.of(model) for model in page.object_list]
+    # The scatter plots every model the filters select, not only this page's.
+    scatter = price_speed_chart(selectors.price_speed_rows(models, as_of=timezone.localdate()))
     query = _query_without(request, "page")
     sort = form.filters()["sort"]
     # Sorted by a speed figure: which rows cannot be told apart from the one above.
