@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -69,11 +70,6 @@ def price_history_table(prices: OfferingPrices) -> ChartTable:
     )
 
 
-# One colour a model, each model's input and output in it (input dashed); readable on the
-# light and the dark theme alike.
-COMPARE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
-
-
 def _steps(
     points: Sequence[tuple[dt.date, float]], today: dt.date
 ) -> tuple[list[str], list[float]]:
@@ -85,14 +81,21 @@ def _steps(
     return days, values
 
 
-def price_histories_figure(
-    histories: Sequence[tuple[str, Sequence[PricePoint]]], *, today: dt.date
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class History:
+    """One model's rate changes on compare, in the colour the page gives that model."""
+
+    name: str
+    colour: str
+    changes: Sequence[PricePoint]
+
+
+def price_histories_figure(histories: Sequence[History], *, today: dt.date) -> dict[str, Any]:
     """Compare's price histories overlaid: each model's input and output $/M as steps in
     its own colour (output solid, input dashed), held to today."""
     data = []
-    for index, (name, changes) in enumerate(histories):
-        colour = COMPARE_COLOURS[index % len(COMPARE_COLOURS)]
+    for history in histories:
+        name, colour, changes = history.name, history.colour, history.changes
         for _kind, column, label in reversed(SERIES):
             points = [
                 (p.effective_from, float(value))
@@ -130,18 +133,18 @@ def price_histories_figure(
     }
 
 
-def price_histories_table(histories: Sequence[tuple[str, Sequence[PricePoint]]]) -> ChartTable:
+def price_histories_table(histories: Sequence[History]) -> ChartTable:
     """The overlaid chart's data: model, from when, input and output $/M."""
     return ChartTable(
         columns=(_("Model"), _("From"), _("Input $/M"), _("Output $/M")),
         rows=[
             (
-                name,
+                history.name,
                 p.effective_from.isoformat(),
                 format_usd(p.input_per_million),
                 format_usd(p.output_per_million),
             )
-            for name, changes in histories
-            for p in changes
+            for history in histories
+            for p in history.changes
         ],
     )

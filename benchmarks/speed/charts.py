@@ -268,6 +268,7 @@ class LatencySample:
     name: str
     latencies_ms: Sequence[float]
     badges: Sequence[flags.Badge]
+    colour: str  # the model's colour on the page, the same in its other charts
 
 
 # Quantiles drawn of each model's distribution: every half percent is smooth to the eye
@@ -298,7 +299,7 @@ def latency_distribution_figure(samples: Sequence[LatencySample]) -> dict[str, A
                 "name": name,
                 "x": [round(value, 1) for value in values],
                 "y": [round(share * 100, 2) for share in shares],
-                "line": {"shape": "hv"},
+                "line": {"shape": "hv", "color": sample.colour},
                 "hovertemplate": "%{y:.0f}% within %{x:,.0f} ms<extra>" + name + "</extra>",
             }
         )

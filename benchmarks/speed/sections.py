@@ -135,17 +135,18 @@ def board_chart_context(*, rows: list[BoardRow], profile_query: str = "") -> dic
     }
 
 
-def distribution_context(*, measured: list[tuple[Model, SpeedFigures]]) -> dict[str, Any]:
-    """Compare's latency distributions of the models' 30-day windows, with their table; one
-    query for every model."""
-    latencies = latency_samples(figures=[(model.pk, figures) for model, figures in measured])
+def distribution_context(*, measured: list[tuple[Model, SpeedFigures, str]]) -> dict[str, Any]:
+    """Compare's latency distributions of the models' 30-day windows (each model with its
+    figures and its colour on the page), with their table; one query for every model."""
+    latencies = latency_samples(figures=[(model.pk, figures) for model, figures, _ in measured])
     samples = [
         LatencySample(
             name=model.name,
             latencies_ms=latencies.get(model.pk, []),
             badges=speed_badges(figures),
+            colour=colour,
         )
-        for model, figures in measured
+        for model, figures, colour in measured
         if latencies.get(model.pk)
     ]
     return {

@@ -187,6 +187,11 @@ def test_compare_overlays_price_histories_and_latency_distributions(client, demo
         assert "(simulated" in trace["name"]  # the demo's speed is simulated: the legend says so
         assert trace["y"][-1] == 100.0 and trace["x"] == sorted(trace["x"])
     assert "Latency distributions as a table" in html
+    # A model keeps its colour from one chart to the other.
+    price_colours = {trace["legendgroup"]: trace["line"]["color"] for trace in history["data"]}
+    for trace in distribution["data"]:
+        name = trace["name"].split(" (")[0]
+        assert trace["line"]["color"] == price_colours[name], name
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ from benchmarks.speed.formats import DASH, format_percent
 from benchmarks.speed.sections import distribution_context
 from benchmarks.speed.stats import Estimate
 from benchmarks.templatetags.speed import estimate as estimate_html
-from pricing.charts import price_histories_figure, price_histories_table
+from pricing.charts import History, price_histories_figure, price_histories_table
 from pricing.costs import format_usd
+from tokonomix.core.charts import COMPARE_COLOURS
 
 from .selectors import CompareColumn
 
@@ -152,9 +153,16 @@ def _verdicts(columns: list[CompareColumn], figure: str, *, larger_is_better: bo
 def compare_charts(columns: list[CompareColumn], *, today: dt.date) -> dict[str, Any]:
     """The compared models' price histories overlaid, and their latency distributions over
     each one's 30-day window, each chart with its table."""
-    histories = [(c.model.name, c.price_changes) for c in columns if c.price_changes]
+    colours = {c.model.pk: COMPARE_COLOURS[i % len(COMPARE_COLOURS)] for i, c in enumerate(columns)}
+    histories = [
+        History(name=c.model.name, colour=colours[c.model.pk], changes=c.price_changes)
+        for c in columns
+        if c.price_changes
+    ]
     return {
         "history_chart": price_histories_figure(histories, today=today),
         "history_table": price_histories_table(histories),
-        **distribution_context(measured=[(c.model, c.speed) for c in columns if c.speed]),
+        **distribution_context(
+            measured=[(c.model, c.speed, colours[c.model.pk]) for c in columns if c.speed]
+        ),
     }
