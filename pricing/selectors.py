@@ -75,14 +75,20 @@ class OfferingPrices:
     def rate_changes(self) -> list[PricePoint]:
         """The points of the history where the input or output rate moved (and the first):
         what a chart of those two rates and its table show."""
-        changes: list[PricePoint] = []
-        for point in self.history:
-            if not changes or (point.input_per_million, point.output_per_million) != (
-                changes[-1].input_per_million,
-                changes[-1].output_per_million,
-            ):
-                changes.append(point)
-        return changes
+        return rate_changes(self.history)
+
+
+def rate_changes(history: Sequence[PricePoint]) -> list[PricePoint]:
+    """The points of a history (oldest first) where the input or output rate moved, and
+    the first."""
+    changes: list[PricePoint] = []
+    for point in history:
+        if not changes or (point.input_per_million, point.output_per_million) != (
+            changes[-1].input_per_million,
+            changes[-1].output_per_million,
+        ):
+            changes.append(point)
+    return changes
 
 
 @dataclass(frozen=True)
@@ -441,6 +447,22 @@ def with_reference_price(queryset: QuerySet[Model], *, as_of: dt.date) -> QueryS
         quoted_cache_read_per_million=Subquery(in_force.values("cache_read_per_million")[:1]),
         quoted_price_from=Subquery(in_force.values("effective_from")[:1]),
     )
+
+
+def quoted_rate_changes(*, models: Sequence[Model], as_of: dt.date) -> dict[int, list[PricePoint]]:
+    """For models read with `with_reference_price`: the rate changes of the offering each
+    one's page quotes, up to `as_of` (model id -> points, oldest first); one query."""
+    quoted = {
+        offering_id: model.pk
+        for model in models
+        if (offering_id := getattr(model, "quoted_offering_id", None)) is not None
+    }
+    histories: dict[int, list[PricePoint]] = {model_id: [] for model_id in quoted.values()}
+    for point in PricePoint.objects.filter(
+        offering_id__in=list(quoted), effective_from__lte=as_of
+    ).order_by("offering_id", "effective_from", "pk"):
+        histories[quoted[point.offering_id]].append(point)
+    return {model_id: rate_changes(points) for model_id, points in histories.items()}
 
 
 def reference_price_of(model: Model) -> ReferencePrice | None:

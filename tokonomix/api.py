@@ -7,7 +7,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.throttling import AnonRateThrottle
 
 from benchmarks.speed.api import router as speed_router
@@ -89,6 +89,14 @@ class TokonomixAPI(NinjaAPI):
         return schema
 
 
+class SiteSwagger(Swagger):
+    """Swagger UI in a page of the site's own (templates/api_docs.html): a way back to the
+    site, and dark when the reader's system is (django-ninja renders the docs from
+    `template`, with the same context as its own)."""
+
+    template = "api_docs.html"
+
+
 api_throttle = ApiRateThrottle(settings.API_RATE_LIMIT)
 
 api = TokonomixAPI(
@@ -98,6 +106,7 @@ api = TokonomixAPI(
     description="Read-only data about LLMs: catalogue, prices, measured speed, and reviewed "
     "verdicts and evaluation scores. Every figure carries the date it was measured or synced.",
     throttle=[api_throttle],
+    docs=SiteSwagger(),
 )
 api.add_router("/", catalogue_router)
 api.add_router("/", pricing_router)

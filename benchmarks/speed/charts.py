@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from tokonomix.core import flags
 from tokonomix.core.charts import ChartTable
 
-from .formats import FORMATTERS, format_interval, format_percent, format_tokens
-from .models import SpeedDaily
+from .formats import (
+    FORMATTERS,
+    format_estimate,
+    format_interval,
+    format_ms,
+    format_percent,
+    format_tokens,
+)
+from .models import SpeedDaily, SpeedFigures
+from .stats import Estimate, percentile
 
 LAYOUT: dict[str, Any] = {
     "margin": {"l": 55, "r": 10, "t": 10, "b": 40},
@@ -18,6 +28,18 @@ LAYOUT: dict[str, Any] = {
     "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
     "height": 300,
 }
+
+
+def _estimate_error(estimates: Sequence[Estimate]) -> dict[str, Any]:
+    """Asymmetric error bars from each estimate's 95% interval (none where it has none)."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [round((e.high or e.value or 0) - (e.value or 0), 1) for e in estimates],
+        "arrayminus": [round((e.value or 0) - (e.low or e.value or 0), 1) for e in estimates],
+        "thickness": 1,
+        "width": 2,
+    }
 
 
 def _line(
@@ -34,15 +56,7 @@ def _line(
         "hovertemplate": "%{x}: %{y} " + unit + "<extra>" + name + "</extra>",
     }
     if interval:
-        estimates = [d.estimate(attribute) for d in measured]
-        trace["error_y"] = {
-            "type": "data",
-            "symmetric": False,
-            "array": [round((e.high or e.value or 0) - (e.value or 0), 1) for e in estimates],
-            "arrayminus": [round((e.value or 0) - (e.low or e.value or 0), 1) for e in estimates],
-            "thickness": 1,
-            "width": 2,
-        }
+        trace["error_y"] = _estimate_error([d.estimate(attribute) for d in measured])
     return trace
 
 
@@ -170,3 +184,146 @@ def availability_table(days: Sequence[SpeedDaily]) -> ChartTable:
         for d in days
     ]
     return ChartTable(columns=columns, rows=rows)
+
+
+# --- the speed board and compare --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardBar:
+    """One model on the speed board's chart: its figures, page and flags."""
+
+    name: str
+    url: str
+    figures: SpeedFigures
+    badges: Sequence[flags.Badge]
+
+    @property
+    def label(self) -> str:
+        """The bar's label: the model and the successful requests behind its figures."""
+        return f"{self.name} (n = {self.figures.ok_30d:,})"
+
+
+def board_latency_figure(bars: Sequence[BoardBar]) -> dict[str, Any]:
+    """P50 (with its 95% interval) and P95 end-to-end latency over 30 days, one pair of
+    horizontal bars a model in the board's order, each labelled with its sample count;
+    the flags in each bar's hover and, when every bar has one, in the legend."""
+    measured = [bar for bar in bars if bar.figures.p50_latency_ms_30d is not None]
+    legend_note = flags.shared_chart_note([bar.badges for bar in measured])
+    data = []
+    for attribute, name in (("p50_latency_ms_30d", "Latency P50"), ("p95_latency_ms_30d", "P95")):
+        trace: dict[str, Any] = {
+            "type": "bar",
+            "orientation": "h",
+            "name": f"{name}{legend_note}",
+            "y": [bar.label for bar in measured],
+            "x": [round(getattr(bar.figures, attribute) or 0, 1) for bar in measured],
+            "customdata": [
+                [bar.url, f"{bar.figures.ok_30d:,}", flags.chart_note(bar.badges)]
+                for bar in measured
+            ],
+            "hovertemplate": "%{y}: %{x:,.0f} ms%{customdata[2]}<extra>" + name + "</extra>",
+        }
+        if attribute == "p50_latency_ms_30d":
+            trace["error_x"] = _estimate_error(
+                [bar.figures.estimate(attribute) for bar in measured]
+            )
+        data.append(trace)
+    return {
+        "data": data,
+        "layout": {
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+            "barmode": "group",
+            "xaxis": {"title": {"text": "milliseconds, end to end"}, "rangemode": "tozero"},
+            # The board's order, best first, from the top; labels inside the plot area so a
+            # long name never pushes the bars off a phone's screen.
+            "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+            "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
+            "height": 80 + 34 * max(len(measured), 1),
+        },
+    }
+
+
+def board_latency_table(bars: Sequence[BoardBar]) -> ChartTable:
+    """The board chart's data: model (with its flags), samples, P50 and P95 with intervals."""
+    return ChartTable(
+        columns=(_("Model"), _("Samples"), _("Latency P50 (95% CI)"), _("Latency P95 (95% CI)")),
+        rows=[
+            (
+                bar.name + flags.chart_note(bar.badges),
+                f"{bar.figures.ok_30d:,}",
+                format_estimate(bar.figures.estimate("p50_latency_ms_30d"), "ms"),
+                format_estimate(bar.figures.estimate("p95_latency_ms_30d"), "ms"),
+            )
+            for bar in bars
+            if bar.figures.p50_latency_ms_30d is not None
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class LatencySample:
+    """One model's successful requests over its 30-day window: their end-to-end latencies."""
+
+    name: str
+    latencies_ms: Sequence[float]
+    badges: Sequence[flags.Badge]
+    colour: str  # the model's colour on the page, the same in its other charts
+
+
+# Quantiles drawn of each model's distribution: every half percent is smooth to the eye
+# and keeps the figure a few kilobytes whatever the number of samples.
+DISTRIBUTION_STEPS = 200
+
+
+def latency_distribution_figure(samples: Sequence[LatencySample]) -> dict[str, Any]:
+    """Each model's latency distribution as a cumulative curve: the share of its requests
+    that finished within a given time (plotly-basic has no box or histogram trace, and
+    curves overlay more legibly than either)."""
+    data = []
+    for sample in samples:
+        ordered = sorted(sample.latencies_ms)
+        if not ordered:
+            continue
+        if len(ordered) > DISTRIBUTION_STEPS:
+            shares = [step / DISTRIBUTION_STEPS for step in range(DISTRIBUTION_STEPS + 1)]
+            values = [percentile(ordered, share) or 0.0 for share in shares]
+        else:
+            shares = [(rank + 1) / len(ordered) for rank in range(len(ordered))]
+            values = list(ordered)
+        name = f"{sample.name}{flags.chart_note(sample.badges)}"
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                "x": [round(value, 1) for value in values],
+                "y": [round(share * 100, 2) for share in shares],
+                "line": {"shape": "hv", "color": sample.colour},
+                "hovertemplate": "%{y:.0f}% within %{x:,.0f} ms<extra>" + name + "</extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            **LAYOUT,
+            "xaxis": {"title": {"text": "end-to-end latency, ms"}, "rangemode": "tozero"},
+            "yaxis": {"title": {"text": "% of requests within"}, "range": [0, 100]},
+        },
+    }
+
+
+def latency_distribution_table(samples: Sequence[LatencySample]) -> ChartTable:
+    """The distribution chart's data: model, requests, and five percentiles."""
+    fractions = (0.05, 0.25, 0.5, 0.75, 0.95)
+    return ChartTable(
+        columns=(_("Model"), _("Requests"), *(f"P{round(f * 100)}" for f in fractions)),
+        rows=[
+            (
+                sample.name + flags.chart_note(sample.badges),
+                f"{len(sample.latencies_ms):,}",
+                *(format_ms(percentile(sorted(sample.latencies_ms), f)) for f in fractions),
+            )
+            for sample in samples
+        ],
+    )

@@ -144,6 +144,7 @@ class SpeedSummary(SpeedFigures):
     LISTING_FIELDS = frozenset(
         {
             "is_simulated",
+            "computed_at",  # the window's start (compare's latency distributions)
             "window_end",
             "last_sample_at",
             "ok_30d",

@@ -13,17 +13,30 @@ from pricing.models import PricePoint
 from pricing.selectors import ModelPricing
 
 from .charts import (
+    BoardBar,
+    LatencySample,
     availability_figure,
     availability_table,
+    board_latency_figure,
+    board_latency_table,
+    latency_distribution_figure,
+    latency_distribution_table,
     latency_figure,
     latency_table,
     tokens_per_second_figure,
     tokens_per_second_table,
 )
 from .forms import speed_view
-from .models import SpeedBreakdown
+from .models import SpeedBreakdown, SpeedFigures
 from .regions import ALL_REGIONS, region
-from .selectors import CHART_DAYS, PRELIMINARY_BELOW, model_speed
+from .selectors import (
+    CHART_DAYS,
+    PRELIMINARY_BELOW,
+    BoardRow,
+    latency_samples,
+    model_speed,
+    speed_badges,
+)
 from .stats import INTERVAL_METHOD, PERCENTILE_METHOD
 from .workloads import WORKLOADS
 
@@ -92,3 +105,51 @@ def speed_context(
         }
     )
     return context
+
+
+# The speed board's chart shows the board's first models: bars for hundreds would make a
+# chart many screens tall and slow to draw, and the board's table lists them all.
+BOARD_CHART_MODELS = 30
+
+
+def board_chart_context(*, rows: list[BoardRow], profile_query: str = "") -> dict[str, Any]:
+    """The speed board's chart of P50 and P95 latency with its table, for the board's
+    first BOARD_CHART_MODELS measured models in its order; each bar links to the model
+    page's speed section in the same view."""
+    query = f"?{profile_query}" if profile_query else ""
+    measured = [row for row in rows if row.figures.p50_latency_ms_30d is not None]
+    bars = [
+        BoardBar(
+            name=row.model.name,
+            url=f"{row.model.get_absolute_url()}{query}#speed",
+            figures=row.figures,
+            badges=row.model_badges + row.speed_badges,
+        )
+        for row in measured[:BOARD_CHART_MODELS]
+    ]
+    return {
+        "board_chart": board_latency_figure(bars),
+        "board_table": board_latency_table(bars),
+        "board_chart_models": BOARD_CHART_MODELS,
+        "board_chart_more": len(measured) > BOARD_CHART_MODELS,
+    }
+
+
+def distribution_context(*, measured: list[tuple[Model, SpeedFigures, str]]) -> dict[str, Any]:
+    """Compare's latency distributions of the models' 30-day windows (each model with its
+    figures and its colour on the page), with their table; one query for every model."""
+    latencies = latency_samples(figures=[(model.pk, figures) for model, figures, _ in measured])
+    samples = [
+        LatencySample(
+            name=model.name,
+            latencies_ms=latencies.get(model.pk, []),
+            badges=speed_badges(figures),
+            colour=colour,
+        )
+        for model, figures, colour in measured
+        if latencies.get(model.pk)
+    ]
+    return {
+        "distribution_chart": latency_distribution_figure(samples),
+        "distribution_table": latency_distribution_table(samples),
+    }

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from models_catalog.models import Dispute, Model
@@ -192,6 +192,33 @@ def speed_samples(
     if workload is not None:
         queryset = queryset.filter(workload=workload)
     return list(queryset.order_by("started_at", "pk"))
+
+
+def latency_samples(*, figures: Sequence[tuple[int, SpeedFigures]]) -> dict[int, list[float]]:
+    """The end-to-end latencies behind each model's 30-day figures: its successful speed
+    test requests of the standard workload, real or simulated as its figures are, since 30
+    days before they were computed (as the aggregates count them); model id -> latencies.
+    One query for any number of models."""
+    if not figures:
+        return {}
+    windows = Q()
+    for model_id, summary in figures:
+        windows |= Q(
+            model_id=model_id,
+            is_simulated=summary.is_simulated,
+            started_at__gte=summary.computed_at - dt.timedelta(days=30),
+        )
+    rows = (
+        SpeedSample.objects.for_speed()
+        .filter(windows, run__status="completed", status="ok", workload=DEFAULT_WORKLOAD)
+        .exclude(latency_ms=None)
+        .values_list("model_id", "latency_ms")
+    )
+    latencies: dict[int, list[float]] = {}
+    for model_id, latency in rows:
+        if latency is not None:  # excluded above; the column is nullable for failures
+            latencies.setdefault(model_id, []).append(latency)
+    return latencies
 
 
 # sort key -> (column, the best is the largest)

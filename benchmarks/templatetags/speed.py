@@ -40,8 +40,11 @@ def estimate(figures: Any, name: str, unit: str) -> SafeString | str:
     text = FORMATTERS[unit](value.value)
     if value.value is None or value.low is None:
         return text
+    # Each part in a span that never wraps, so a narrow column breaks the line between
+    # the parts, never inside a number or between a number and its unit.
     return format_html(
-        '{} <small class="ci" title="{}">{} {} · n {}</small>',
+        '{} <small class="ci" title="{}">'
+        "<span>{}</span> <span>{}</span> · <span>n {}</span></small>",
         text,
         f"{CONFIDENCE:.0%} bootstrap confidence interval, and the number of requests behind it",
         f"{CONFIDENCE:.0%} CI",

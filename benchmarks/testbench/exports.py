@@ -55,9 +55,39 @@ class ResultFigures:
     prices_from: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {
+            **{name: getattr(self, name) for name in self.__dataclass_fields__},
+            "shown": self.shown,
+        }
+
+    @property
+    def shown(self) -> dict[str, str]:
+        """The figures as the page writes them, like every figure on the site: thousands
+        separated, the cost in dollars; a dash for one not measured. The downloads keep
+        the plain numbers (a spreadsheet reads "1,431" as text)."""
+
+        def number(value: str, digits: int = 0) -> str:
+            return f"{float(value):,.{digits}f}" if value else EMPTY
+
+        return {
+            "ttft_ms": number(self.ttft_ms),
+            "latency_ms": number(self.latency_ms),
+            "output_tokens": number(self.output_tokens),
+            "tokens_per_second": number(self.tokens_per_second, 1),
+            "cost_usd": f"${self.cost_usd}" if self.cost_usd else EMPTY,
+        }
 
 
+# What each row of the CSV says of its run, then of its result: a download read on its
+# own says which run, when, what was asked, and at which prices.
+RUN_CSV_COLUMNS = (
+    "run_id",
+    "run_created_at",
+    "run_finished_at",
+    "system_prompt",
+    "prompt",
+    "max_output_tokens",
+)
 CSV_COLUMNS = (
     "position",
     "model",
@@ -108,6 +138,25 @@ class RunView:
     @property
     def finished(self) -> bool:
         return self.run.finished
+
+    def csv_rows(self) -> list[list[object]]:
+        """A row a result: the run's columns, then the result's (RUN_CSV_COLUMNS,
+        CSV_COLUMNS)."""
+        run = self.run
+        head: list[object] = [
+            str(run.public_id),
+            run.created_at,
+            run.finished_at,
+            run.system_prompt,
+            run.prompt,
+            run.max_output_tokens,
+        ]
+        rows = []
+        for result in self.results:
+            row = result.as_dict()
+            row["is_simulated"] = "true" if result.is_simulated else "false"
+            rows.append(head + [row[column] for column in CSV_COLUMNS])
+        return rows
 
     def as_dict(self) -> dict[str, Any]:
         run = self.run

@@ -28,7 +28,7 @@ class TestbenchForm(forms.Form):
         required=False,
         strip=False,
         max_length=TESTBENCH_MAX_PROMPT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     prompt = forms.CharField(
         label=_("Prompt"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,24 +14,31 @@ from tokonomix.core.downloads import csv_download
 from tokonomix.core.ratelimit import client_address
 
 from .choices import testbench_choices
-from .exports import CSV_COLUMNS, RunView, testbench_run_view
+from .exports import CSV_COLUMNS, RUN_CSV_COLUMNS, RunView, testbench_run_view
 from .forms import TestbenchForm
 from .limits import TestbenchRefused
 from .runs import testbench_run_abandon_if_stale, testbench_run_create
 from .tasks import QueueUnavailable, testbench_dispatch
 
 
-@login_required(login_url="accounts:login")
 @require_http_methods(["GET", "POST"])
 def testbench(request: HttpRequest) -> HttpResponse:
-    """The form; a valid POST starts a run and redirects to its page."""
+    """The form; a valid POST starts a run and redirects to its page. Anyone may read the
+    page and see what it offers; running needs an account, so a reader who is not signed in
+    sees the form with a sign-in prompt in place of its button (and a POST is refused)."""
     choices = testbench_choices()
-    form = TestbenchForm(request.POST or None, choices=choices)
+    signed_in = request.user.is_authenticated
+    form = TestbenchForm((request.POST if signed_in else None) or None, choices=choices)
     refused = unavailable = ""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not signed_in:
+        refused = _(
+            "Sign in to run a live test: each run calls real APIs, within an hourly limit "
+            "per account."
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             run = testbench_run_create(
-                user=request.user,  # type: ignore[arg-type]  # login_required: a User
+                user=request.user,  # type: ignore[arg-type]  # signed in: a User
                 client_address=client_address(request),
                 system_prompt=form.cleaned_data["system_prompt"],
                 prompt=form.cleaned_data["prompt"],
@@ -53,7 +59,7 @@ def testbench(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("benchmarks:testbench_run", public_id=run.public_id)
     # A refusal (hourly limit or daily budget) is "too many requests"; form errors are not.
-    status = 503 if unavailable else 429 if refused else 200
+    status = 503 if unavailable else 403 if refused and not signed_in else 429 if refused else 200
     return render(
         request,
         "benchmarks/testbench/form.html",
@@ -62,6 +68,7 @@ def testbench(request: HttpRequest) -> HttpResponse:
             "choices": choices,
             "refused": refused or unavailable,
             "runs_per_hour": settings.TESTBENCH_RUNS_PER_HOUR,
+            "signed_in": signed_in,
         },
         status=status,
     )
@@ -106,9 +113,8 @@ def testbench_json(request: HttpRequest, public_id: UUID) -> JsonResponse:
 @require_GET
 def testbench_csv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     view = _run_or_404(public_id)
-    rows = []
-    for result in view.results:
-        row = result.as_dict()
-        row["is_simulated"] = "true" if result.is_simulated else "false"
-        rows.append([row[column] for column in CSV_COLUMNS])
-    return csv_download(header=CSV_COLUMNS, rows=rows, filename=f"live-test-{public_id}.csv")
+    return csv_download(
+        header=RUN_CSV_COLUMNS + CSV_COLUMNS,
+        rows=view.csv_rows(),
+        filename=f"live-test-{public_id}.csv",
+    )

@@ -12,6 +12,17 @@
     layout.yaxis = Object.assign({ gridcolor: grid }, layout.yaxis || {});
     return layout;
   }
+  // A chart whose points link somewhere: each point's first custom datum is a page of the
+  // site's own (a path, never another origin), opened on a click.
+  function follow(element) {
+    element.on("plotly_click", function (event) {
+      var point = event.points && event.points[0];
+      var url = point && point.customdata && point.customdata[0];
+      if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") {
+        window.location.assign(url);
+      }
+    });
+  }
   function draw() {
     if (!window.Plotly) { return; }
     document.querySelectorAll("[data-chart]").forEach(function (element) {
@@ -22,7 +33,10 @@
         responsive: true,
         displaylogo: false,
         modeBarButtonsToRemove: ["select2d", "lasso2d"],
-      }).then(function () { element.setAttribute("data-drawn", "true"); });
+      }).then(function () {
+        if (element.hasAttribute("data-chart-links")) { follow(element); }
+        element.setAttribute("data-drawn", "true");
+      });
     });
   }
   if (document.readyState === "loading") {

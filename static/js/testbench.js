@@ -37,6 +37,9 @@
         if (name === "error") {
           element.textContent = result.error;
           element.hidden = !result.error;
+        } else if (result.shown && Object.prototype.hasOwnProperty.call(result.shown, name)) {
+          // Figures as the server formats them (thousands separated, dollars).
+          element.textContent = result.shown[name];
         } else if (Object.prototype.hasOwnProperty.call(result, name)) {
           setText(element, result[name]);
         }

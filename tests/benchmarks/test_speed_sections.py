@@ -55,7 +55,7 @@ def test_a_measured_model_shows_all_four_sections_with_dated_figures_and_charts(
         assert f'data-chart="{chart_id}"' in page
         assert f'id="{chart_id}"' in page
     today = timezone.now().date().isoformat()
-    assert f"Last 30 days to {today}" in page
+    assert f'30 days to <time datetime="{today}">{today}</time>' in page
     assert "1,020 ms" in page  # the 30-day P50 of 1000..1040
     assert "linear interpolation" in page
     assert "(output tokens \N{MINUS SIGN} 1)" in section(page, "tokens-per-second")

@@ -101,4 +101,4 @@ def test_the_speed_window_names_the_last_test_day(client, demo):
 
     for html in (board, home, profile):
         assert f'last test <time datetime="{yesterday}">{yesterday}</time>' in html
-        assert f"30 days to {today.isoformat()}" in html
+        assert f'30 days to <time datetime="{today}">{today}</time>' in html

@@ -32,12 +32,26 @@ def test_the_live_test_is_at_its_address() -> None:
     assert reverse("benchmarks:testbench") == URL
 
 
-def test_anonymous_readers_are_sent_to_sign_in_and_back(client: Client) -> None:
+def test_anonymous_readers_see_the_page_with_a_sign_in_prompt_and_cannot_run(
+    client: Client, bench_simulator: SimulatorServer
+) -> None:
+    models = [
+        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
+    ]
+
     response = client.get(URL)
 
-    assert response.status_code == 302
-    assert response["Location"] == f"/en/accounts/login/?next={URL}"
-    assert client.post(URL, {}).status_code == 302
+    page = response.content.decode()
+    assert response.status_code == 200
+    # What a run offers is there to read, greyed out, with the way to an account.
+    assert models[0].name in page and 'name="prompt"' in page
+    assert '<fieldset class="testbench-fields" disabled>' in page
+    assert f'href="/en/accounts/login/?next={URL}"' in page
+    assert f'href="/en/accounts/signup/?next={URL}"' in page
+    assert ">Run</button>" not in page and "Sign out" not in page
+    refused = client.post(URL, start_form(models))
+    assert refused.status_code == 403
+    assert "Sign in to run a live test" in refused.content.decode()
     assert BenchRun.objects.count() == 0
 
 

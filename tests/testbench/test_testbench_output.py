@@ -75,7 +75,8 @@ def test_the_csv_holds_exactly_the_figures_the_page_showed(
     for row in rows:
         card = shown[int(row["position"])]
         for name in FIGURES:
-            on_page = card[name].removeprefix("$")
+            # The page separates thousands; the CSV holds the plain number.
+            on_page = card[name].removeprefix("$").replace(",", "")
             assert row[name] == ("" if on_page == "—" else on_page), (name, row, card)
         assert row["status"] == run.results.get(position=int(row["position"])).status
         assert row["error"] == card["error"]
@@ -103,7 +104,8 @@ def test_the_json_export_holds_the_same_figures_as_the_page(
     for result in data["results"]:
         card = shown[result["position"]]
         for name in FIGURES:
-            assert result[name] == card[name].removeprefix("$"), name
+            assert result["shown"][name] == card[name], name
+            assert result[name] == card[name].removeprefix("$").replace(",", ""), name
 
 
 def test_a_spreadsheet_formula_in_an_answer_is_neutralised_in_the_csv(
@@ -161,3 +163,75 @@ def test_a_run_page_and_its_status_take_two_queries_however_many_models(
             assert (
                 reader.get(reverse(f"benchmarks:{name}", args=[run.public_id])).status_code == 200
             )
+
+
+def test_the_csv_says_which_run_when_what_was_asked_and_at_which_prices(
+    bench_simulator: SimulatorServer, signed_in: Any
+) -> None:
+    models = [
+        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
+    ]
+    client = signed_in()
+    assert (
+        client.post(
+            reverse("benchmarks:testbench"),
+            start_form(models, system_prompt="=cmd|' /C calc'!A0", prompt="Line one,\nline two"),
+        ).status_code
+        == 302
+    )
+    run = execute_run(run_id=BenchRun.objects.get().pk)
+
+    body = Client().get(reverse("benchmarks:testbench_csv", args=[run.public_id])).content
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+
+    assert len(rows) == 2 and run.finished_at is not None
+    for row in rows:
+        assert row["run_id"] == str(run.public_id)
+        assert row["run_created_at"] == run.created_at.isoformat()
+        assert row["run_finished_at"] == run.finished_at.isoformat()
+        assert row["prompt"] == "Line one,\nline two"
+        # The formula guard holds for the prompts too.
+        assert row["system_prompt"] == "'=cmd|' /C calc'!A0"
+        assert row["max_output_tokens"] == "100"
+        prices_from = run.results.get(position=int(row["position"])).prices_from
+        assert prices_from is not None and row["prices_from"] == prices_from.isoformat()
+
+
+def test_figures_on_the_page_are_thousands_separated_like_the_rest_of_the_site(
+    bench_simulator: SimulatorServer, signed_in: Any
+) -> None:
+    from benchmarks.models import TestbenchResult
+
+    models = [
+        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
+    ]
+    client = signed_in()
+    run = finished_run(client, models)
+    TestbenchResult.objects.filter(run=run, position=0).update(
+        ttft_ms=1431.2, latency_ms=12345.6, output_tokens=2048, tokens_per_second=1234.56
+    )
+
+    shown = page_figures(
+        client.get(reverse("benchmarks:testbench_run", args=[run.public_id])).content.decode()
+    )[0]
+    status = client.get(reverse("benchmarks:testbench_status", args=[run.public_id])).json()
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    reverse("benchmarks:testbench_csv", args=[run.public_id])
+                ).content.decode()
+            )
+        )
+    )
+
+    expected = {
+        "ttft_ms": "1,431",
+        "latency_ms": "12,346",
+        "output_tokens": "2,048",
+        "tokens_per_second": "1,234.6",
+    }
+    for name, text in expected.items():
+        assert shown[name] == text
+        assert status["results"][0]["shown"][name] == text  # what the page polls
+    assert rows[0]["ttft_ms"] == "1431" and rows[0]["output_tokens"] == "2048"

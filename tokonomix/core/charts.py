@@ -32,6 +32,11 @@ class ChartTable:
     rows: Sequence[tuple[str, ...]]
 
 
+# A colour for each model of a comparison, the same in each of its charts (compare shows at
+# most four); readable on the light and the dark theme alike.
+COMPARE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
+
+
 # What Django's json_script escapes, so no text inside can close the script element.
 _JSON_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 

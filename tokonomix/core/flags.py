@@ -189,3 +189,22 @@ def disputed_fields_badges(fields: Iterable[str]) -> list[Badge]:
     if not names:
         return []
     return [Badge(Flag.DISPUTED, str(_("Sources disagree on: %s.")) % ", ".join(names))]
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def chart_note(badges: Iterable[Badge]) -> str:
+    """A figure's flags as a chart's hover text and legend say them, in the words the
+    badges use: " (simulated, preliminary)", or "" without a flag."""
+    labels = [badge.label for badge in badges]
+    return f" ({', '.join(labels)})" if labels else ""
+
+
+def shared_chart_note(badge_lists: Sequence[Sequence[Badge]]) -> str:
+    """The flags every one of a chart trace's points carries, for its legend entry (as the
+    profile's charts say "(simulated)"); each point's own flags go in its hover."""
+    if not badge_lists:
+        return ""
+    shared = set.intersection(*({badge.flag for badge in badges} for badges in badge_lists))
+    return chart_note([badge for badge in badge_lists[0] if badge.flag in shared])

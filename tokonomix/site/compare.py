@@ -3,16 +3,22 @@ differ only in which figure they show (the template writes out the rest)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
-from benchmarks.speed.formats import DASH, format_estimate, format_percent
+from benchmarks.speed.formats import DASH, format_percent
+from benchmarks.speed.sections import distribution_context
 from benchmarks.speed.stats import Estimate
+from benchmarks.templatetags.speed import estimate as estimate_html
+from pricing.charts import History, price_histories_figure, price_histories_table
 from pricing.costs import format_usd
+from tokonomix.core.charts import COMPARE_COLOURS
 
 from .selectors import CompareColumn
 
@@ -49,7 +55,8 @@ def compare_rows(columns: list[CompareColumn]) -> CompareRows:
         return lambda c: format_usd(getattr(c.price, figure) if c.price else None)
 
     def speed(figure: str, unit: str) -> Callable[..., str]:
-        return lambda c: format_estimate(c.speed.estimate(figure), unit) if c.speed else DASH
+        # The figure, with its interval and count beneath it, as the leaderboard shows them.
+        return lambda c: estimate_html(c.speed, figure, unit)
 
     def points(key: str) -> list[list[str] | None]:
         return [None if c.profile_data is None else c.profile_data.get(key, []) for c in columns]
@@ -141,3 +148,21 @@ def _verdicts(columns: list[CompareColumn], figure: str, *, larger_is_better: bo
         else:
             cells.append(_("not distinguishable from %(name)s") % {"name": best_name})
     return cells
+
+
+def compare_charts(columns: list[CompareColumn], *, today: dt.date) -> dict[str, Any]:
+    """The compared models' price histories overlaid, and their latency distributions over
+    each one's 30-day window, each chart with its table."""
+    colours = {c.model.pk: COMPARE_COLOURS[i % len(COMPARE_COLOURS)] for i, c in enumerate(columns)}
+    histories = [
+        History(name=c.model.name, colour=colours[c.model.pk], changes=c.price_changes)
+        for c in columns
+        if c.price_changes
+    ]
+    return {
+        "history_chart": price_histories_figure(histories, today=today),
+        "history_table": price_histories_table(histories),
+        **distribution_context(
+            measured=[(c.model, c.speed, colours[c.model.pk]) for c in columns if c.speed]
+        ),
+    }

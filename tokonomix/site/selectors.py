@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,14 @@ from django.utils import timezone
 from benchmarks.models import SpeedSummary
 from benchmarks.speed.selectors import speed_badges
 from models_catalog.models import Dispute, Model, Offering, Provider
-from pricing.selectors import ReferencePrice, reference_price_of, with_reference_price
+from pricing.costs import typical_conversation_cost
+from pricing.models import PricePoint
+from pricing.selectors import (
+    ReferencePrice,
+    quoted_rate_changes,
+    reference_price_of,
+    with_reference_price,
+)
 from tokonomix.core import flags
 from tokonomix.core.workflow.models import Approval
 from tokonomix.editorial.figures import data_render
@@ -228,6 +235,84 @@ def leaderboard_models(
     return queryset.order_by(ordering, Lower("name"), "pk")
 
 
+@dataclass(frozen=True)
+class PriceSpeedRow:
+    """A model as the home page's scatter needs it: plain values, its flags decided by the
+    same rules as a LeaderboardRow's."""
+
+    slug: str
+    name: str
+    provider: str
+    tier_code: str | None
+    tier_label: str | None
+    tier_rank: int | None
+    typical_cost: Decimal | None
+    tokens_per_second: float | None
+    p50_latency_ms: float | None
+    badges: list[flags.Badge]
+
+
+PRICE_SPEED_FIELDS = (
+    "slug",
+    "name",
+    "provider__name",
+    "tier__code",
+    "tier__label",
+    "tier__rank",
+    "quoted_input_per_million",
+    "quoted_output_per_million",
+    "speed_summary__median_decode_tps_30d",
+    "speed_summary__p50_latency_ms_30d",
+    "speed_summary__is_simulated",
+    "speed_summary__ok_30d",
+    "deprecation_date",
+    "deprecated_by_source",
+    "retired_on",
+    "is_disputed",
+)
+
+
+def price_speed_rows(models: QuerySet[Model], *, as_of: dt.date) -> list[PriceSpeedRow]:
+    """Every model of a `leaderboard_models` queryset as the scatter plots it; one query of
+    the few columns it needs (no model instances, no speed intervals to decode: it plots
+    every model the filters select, 300 in `make bench`)."""
+    rows = []
+    for values in models.values_list(*PRICE_SPEED_FIELDS):
+        record = dict(zip(PRICE_SPEED_FIELDS, values, strict=True))
+        measured = record["speed_summary__ok_30d"] is not None
+        rows.append(
+            PriceSpeedRow(
+                slug=record["slug"],
+                name=record["name"],
+                provider=record["provider__name"],
+                tier_code=record["tier__code"],
+                tier_label=record["tier__label"],
+                tier_rank=record["tier__rank"],
+                typical_cost=typical_conversation_cost(
+                    record["quoted_input_per_million"], record["quoted_output_per_million"]
+                ),
+                tokens_per_second=record["speed_summary__median_decode_tps_30d"],
+                p50_latency_ms=record["speed_summary__p50_latency_ms_30d"],
+                badges=flags.model_badges(
+                    deprecation_date=record["deprecation_date"],
+                    deprecated_by_source=record["deprecated_by_source"],
+                    retired_on=record["retired_on"],
+                    is_disputed=bool(record["is_disputed"]),
+                    today=as_of,
+                )
+                + (
+                    flags.speed_badges(
+                        is_simulated=record["speed_summary__is_simulated"],
+                        ok_samples=record["speed_summary__ok_30d"],
+                    )
+                    if measured
+                    else []
+                ),
+            )
+        )
+    return rows
+
+
 def leaderboard(**filters: Any) -> list[LeaderboardRow]:
     """Every row `leaderboard_models(**filters)` selects (downloads and short lists)."""
     return [LeaderboardRow.of(model) for model in leaderboard_models(**filters)]
@@ -241,6 +326,8 @@ class CompareColumn:
     profile_data: dict[str, Any] | None
     profile_approval: Approval | None
     verdict: Verdict | None
+    # The quoted offering's rate changes up to the page's date, oldest first.
+    price_changes: list[PricePoint] = field(default_factory=list)
 
     @property
     def verdict_data(self) -> dict[str, Any] | None:
@@ -257,8 +344,8 @@ class CompareColumn:
 
 
 def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
-    """The published models among `slugs`, in that order, with every section's data;
-    6 queries whatever the number of models."""
+    """The published models among `slugs`, in that order, with every section's data and
+    their price histories; 7 queries whatever the number of models."""
     models = {
         m.slug: m
         for m in leaderboard_models(
@@ -267,6 +354,7 @@ def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
     }
     ordered = [models[slug] for slug in slugs if slug in models]
     verdicts = latest_published_verdicts(models=ordered)
+    histories = quoted_rate_changes(models=ordered, as_of=as_of)
     # The profiles readers see: those whose published revision is about these models.
     profiles: dict[str, ModelProfile] = {}
     for published in (
@@ -286,6 +374,7 @@ def compare(*, slugs: list[str], as_of: dt.date) -> list[CompareColumn]:
                 profile_data=profile.published_data() if profile else None,
                 profile_approval=published_approval_of(profile) if profile else None,
                 verdict=verdicts.get(m.pk),
+                price_changes=histories.get(m.pk, []),
             )
         )
     return columns

@@ -21,7 +21,7 @@ from benchmarks.speed import selectors as speed_selectors
 from benchmarks.speed.forms import speed_view
 from benchmarks.speed.regions import ALL_REGIONS, configured_regions, prober_region
 from benchmarks.speed.regions import region as region_of
-from benchmarks.speed.sections import speed_context
+from benchmarks.speed.sections import board_chart_context, speed_context
 from benchmarks.speed.selectors import CHART_DAYS, PRELIMINARY_BELOW
 from benchmarks.speed.stats import INTERVAL_METHOD, PERCENTILE_METHOD
 from benchmarks.speed.workloads import DEFAULT_WORKLOAD, WORKLOADS
@@ -39,7 +39,8 @@ from tokonomix.editorial.sections import last_review, opinion_context, profile_c
 from tokonomix.editorial.selectors import profile_prefetch, score_board
 
 from . import selectors
-from .compare import compare_rows
+from .charts import price_speed_chart
+from .compare import compare_charts, compare_rows
 from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, LeaderboardForm, SearchForm
 
 LEADERBOARD_PAGE_SIZE = 50
@@ -67,6 +68,8 @@ def home(request: HttpRequest) -> HttpResponse:
     form, models = _leaderboard(request)
     page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [selectors.LeaderboardRow.of(model) for model in page.object_list]
+    # The scatter plots every model the filters select, not only this page's.
+    scatter = price_speed_chart(selectors.price_speed_rows(models, as_of=timezone.localdate()))
     query = _query_without(request, "page")
     sort = form.filters()["sort"]
     # Sorted by a speed figure: which rows cannot be told apart from the one above.
@@ -96,6 +99,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "sort_query": _query_without(request, "page", "sort"),
             "current_sort": sort,
             "speed_ties": speed_ties,
+            "scatter": scatter.figure,
+            "scatter_table": scatter.table,
+            "scatter_left_out": scatter.left_out,
             "typical_input_tokens": settings.TYPICAL_INPUT_TOKENS,
             "typical_output_tokens": settings.TYPICAL_OUTPUT_TOKENS,
             "as_of": timezone.localdate(),
@@ -288,13 +294,15 @@ def compare(request: HttpRequest) -> HttpResponse:
     choices = Model.objects.published().exclude(slug__in=found).order_by("name")
     # Picking one model is a step in building a comparison, not an error; bad slugs are.
     bad = bool(form.errors or unknown)
+    shown = columns if len(columns) >= MIN_COMPARED else []
     return render(
         request,
         "site/compare.html",
         {
             "form": form,
-            "columns": columns if len(columns) >= MIN_COMPARED else [],
+            "columns": shown,
             "rows": compare_rows(columns),
+            **(compare_charts(shown, today=today) if shown else {}),
             "picked": columns,
             "removal_links": removal_links,
             "choices": choices if len(columns) < MAX_COMPARED else [],
@@ -347,11 +355,19 @@ def speed_board(request: HttpRequest) -> HttpResponse:
     region, workload, refused = speed_view(request.GET)
     if refused:
         status = 400
+    rows = speed_selectors.speed_board(region=region, workload=workload, sort=sort)
+    # The model pages' own view of the same figures (none for the default view).
+    profile_query = (
+        ""
+        if (region, workload) == (ALL_REGIONS, DEFAULT_WORKLOAD)
+        else urlencode({"region": region, "workload": workload})
+    )
     return render(
         request,
         "site/speed_board.html",
         {
-            "rows": speed_selectors.speed_board(region=region, workload=workload, sort=sort),
+            "rows": rows,
+            **board_chart_context(rows=rows, profile_query=profile_query),
             "sort": sort,
             "sorts": SPEED_SORTS,
             "bad_sort": status == 400,
@@ -362,10 +378,7 @@ def speed_board(request: HttpRequest) -> HttpResponse:
             "region_choices": [region_of(ALL_REGIONS), *configured_regions()],
             "workload_choices": list(WORKLOADS.values()),
             "view_query": urlencode({"region": region, "workload": workload}),
-            # The model pages' own view of the same figures (none for the default view).
-            "profile_query": ""
-            if (region, workload) == (ALL_REGIONS, DEFAULT_WORKLOAD)
-            else urlencode({"region": region, "workload": workload}),
+            "profile_query": profile_query,
         },
         status=status,
     )
