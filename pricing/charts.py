@@ -42,16 +42,7 @@ def price_history_figure(prices: OfferingPrices, *, today: dt.date) -> dict[str,
                 "hovertemplate": "%{x}: $%{y}/M<extra>" + label + "</extra>",
             }
         )
-    return {
-        "data": data,
-        "layout": {
-            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
-            "yaxis": {"title": {"text": "$ per million tokens"}, "rangemode": "tozero"},
-            "xaxis": {"type": "date"},
-            "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
-            "height": 300,
-        },
-    }
+    return {"data": data, "layout": _price_history_layout(height=300)}
 
 
 def price_history_table(prices: OfferingPrices) -> ChartTable:
@@ -121,16 +112,7 @@ def price_histories_figure(histories: Sequence[History], *, today: dt.date) -> d
                     "hovertemplate": "%{x}: $%{y}/M<extra>" + f"{name}, {label.lower()}</extra>",
                 }
             )
-    return {
-        "data": data,
-        "layout": {
-            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
-            "yaxis": {"title": {"text": "$ per million tokens"}, "rangemode": "tozero"},
-            "xaxis": {"type": "date"},
-            "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
-            "height": 340,
-        },
-    }
+    return {"data": data, "layout": _price_history_layout(height=340)}
 
 
 def price_histories_table(histories: Sequence[History]) -> ChartTable:
@@ -148,3 +130,14 @@ def price_histories_table(histories: Sequence[History]) -> ChartTable:
             for p in history.changes
         ],
     )
+
+
+def _price_history_layout(*, height: int) -> dict[str, Any]:
+    """One model's price history and compare's overlaid histories share their axes."""
+    return {
+        "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+        "yaxis": {"title": {"text": "$ per million tokens"}, "rangemode": "tozero"},
+        "xaxis": {"type": "date"},
+        "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
+        "height": height,
+    }
