@@ -186,3 +186,36 @@ class PriceSource(Protocol):
     def parse(self, raw: bytes) -> ParsedFeed:
         """Parse a whole feed; raise ``FeedRefused`` if it must be rejected whole."""
         ...
+
+
+def checked_feed(
+    *,
+    source: str,
+    entries: list[NormalizedEntry],
+    invalid: list[InvalidEntry],
+    skipped: dict[str, int],
+    entry_count: int,
+    min_entries: int,
+    max_invalid_ratio: float,
+) -> ParsedFeed:
+    """The parsed feed, or FeedRefused when too little of it is usable: every source's
+    whole-feed check."""
+    checked = len(entries) + len(invalid)
+    first = "; ".join(f"{e.key}: {e.reason}" for e in invalid[:3]) or "none"
+    if len(entries) < min_entries:
+        raise FeedRefused(
+            f"only {len(entries)} of {entry_count} {source} entries are valid, expected at "
+            f"least {min_entries}; first problems: {first}"
+        )
+    if checked and len(invalid) / checked > max_invalid_ratio:
+        raise FeedRefused(
+            f"{len(invalid)} of {checked} {source} entries are invalid (more than "
+            f"{max_invalid_ratio:.0%}); the format may have changed. First problems: {first}"
+        )
+    return ParsedFeed(
+        entries=entries,
+        invalid=invalid,
+        entry_count=entry_count,
+        skipped=sum(skipped.values()),
+        skipped_reasons=skipped,
+    )

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .base import FeedRefused, InvalidEntry, NormalizedEntry, ParsedFeed
+from .base import FeedRefused, NormalizedEntry
 from .litellm import normalize_key
 from .litellm.names import display_name
 
@@ -118,39 +118,3 @@ def entry(
         variant=info.variant,
         **facts,
     )
-
-
-def feed(
-    *,
-    source: str,
-    entries: list[NormalizedEntry],
-    invalid: list[InvalidEntry],
-    skipped: dict[str, int],
-    entry_count: int,
-    min_entries: int,
-    max_invalid_ratio: float,
-) -> ParsedFeed:
-    """The parsed feed, or FeedRefused when too little of it is usable."""
-    checked = len(entries) + len(invalid)
-    first = "; ".join(f"{e.key}: {e.reason}" for e in invalid[:3]) or "none"
-    if len(entries) < min_entries:
-        raise FeedRefused(
-            f"only {len(entries)} of {entry_count} {source} entries are valid, expected at "
-            f"least {min_entries}; first problems: {first}"
-        )
-    if checked and len(invalid) / checked > max_invalid_ratio:
-        raise FeedRefused(
-            f"{len(invalid)} of {checked} {source} entries are invalid (more than "
-            f"{max_invalid_ratio:.0%}); the format may have changed. First problems: {first}"
-        )
-    return ParsedFeed(
-        entries=entries,
-        invalid=invalid,
-        entry_count=entry_count,
-        skipped=sum(skipped.values()),
-        skipped_reasons=skipped,
-    )
-
-
-def count(counter: dict[str, int], reason: str) -> None:
-    counter[reason] = counter.get(reason, 0) + 1

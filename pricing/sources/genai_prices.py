@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import common
-from .base import FeedRefused, InvalidEntry, NormalizedEntry, ParsedFeed
+from .base import FeedRefused, InvalidEntry, NormalizedEntry, ParsedFeed, checked_feed
 
 SOURCE_NAME = "genai-prices"
 DEFAULT_URL = (
@@ -148,7 +148,7 @@ class GenaiPricesSource:
                     entries.append(self._entry(provider["id"], model, key))
                 except common.EntryError as error:
                     invalid.append(InvalidEntry(key, str(error)))
-        return common.feed(
+        return checked_feed(
             source=SOURCE_NAME,
             entries=entries,
             invalid=invalid,

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import common
-from .base import FeedRefused, InvalidEntry, NormalizedEntry, ParsedFeed
+from .base import FeedRefused, InvalidEntry, NormalizedEntry, ParsedFeed, checked_feed
 
 SOURCE_NAME = "models.dev"
 DEFAULT_URL = "https://models.dev/api.json"
@@ -136,7 +136,7 @@ class ModelsDevSource:
                     entries.append(self._entry(provider_id, model_id, model, key))
                 except common.EntryError as error:
                     invalid.append(InvalidEntry(key, str(error)))
-        return common.feed(
+        return checked_feed(
             source=SOURCE_NAME,
             entries=entries,
             invalid=invalid,

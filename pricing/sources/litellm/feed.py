@@ -81,7 +81,7 @@ from pydantic import (
     ValidationError,
 )
 
-from ..base import FeedRefused, InvalidEntry, NormalizedEntry, ParsedFeed
+from ..base import FeedRefused, InvalidEntry, NormalizedEntry, ParsedFeed, checked_feed
 from .keys import _normalize_key
 from .names import display_name
 
@@ -276,24 +276,14 @@ class LiteLLMSource:
             except Exception as exc:  # never let one odd key stop the feed
                 invalid.append(InvalidEntry(key, f"could not normalise key: {exc}"))
 
-        checked = len(entries) + len(invalid)
-        if len(entries) < self.min_entries:
-            raise FeedRefused(
-                f"only {len(entries)} of {len(data)} litellm entries are valid, expected at least "
-                f"{self.min_entries}; first problems: {_first_reasons(invalid)}"
-            )
-        if checked and len(invalid) / checked > self.max_invalid_ratio:
-            raise FeedRefused(
-                f"{len(invalid)} of {checked} litellm entries are invalid (more than "
-                f"{self.max_invalid_ratio:.0%}); the format may have changed. "
-                f"First problems: {_first_reasons(invalid)}"
-            )
-        return ParsedFeed(
+        return checked_feed(
+            source=SOURCE_NAME,
             entries=entries,
             invalid=invalid,
+            skipped=skipped,
             entry_count=len(data),
-            skipped=sum(skipped.values()),
-            skipped_reasons=skipped,
+            min_entries=self.min_entries,
+            max_invalid_ratio=self.max_invalid_ratio,
         )
 
 
@@ -341,10 +331,6 @@ def _skip_reason(value: dict[str, Any]) -> str | None:
 
 def _count(counter: dict[str, int], reason: str) -> None:
     counter[reason] = counter.get(reason, 0) + 1
-
-
-def _first_reasons(invalid: list[InvalidEntry], limit: int = 3) -> str:
-    return "; ".join(f"{e.key}: {e.reason}" for e in invalid[:limit]) or "none"
 
 
 def _normalize(key: str, entry: _Entry) -> NormalizedEntry:
