@@ -32,33 +32,43 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     process = subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    # Read before waiting: a child writing more than a pipe holds would block otherwise.
+    output = process.stdout.read() if process.stdout else ""
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.monotonic() - started
-    output = process.stdout.read() if process.stdout else ""
     if os.waitstatus_to_exitcode(status) != 0:
         print(output)
         raise SystemExit(f"FAILED: {' '.join(args)}")
     return elapsed, usage.ru_maxrss / 1024, output
 
 
-def main() -> int:
-    if not REAL_MAP.exists():
-        print(f"SKIP: the real price map is not at {REAL_MAP}")
-        return 0
+def scratch_database(database: str) -> dict[str, str] | None:
+    """An empty PostgreSQL database and the environment that points manage.py at it, or
+    None (said) when PostgreSQL is not answering."""
     if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
         print("SKIP: PostgreSQL is not answering on 127.0.0.1:5432")
-        return 0
+        return None
     subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=True
     )
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
     env = {
         **os.environ,
-        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "DATABASE_URL": f"{SERVER}/{database}",
         "DJANGO_SECRET_KEY": "bench-only",
         "DJANGO_DEBUG": "false",
     }
     env.pop("REDIS_URL", None)
+    return env
+
+
+def main() -> int:
+    if not REAL_MAP.exists():
+        print(f"SKIP: the real price map is not at {REAL_MAP}")
+        return 0
+    env = scratch_database(DATABASE)
+    if env is None:
+        return 0
     manage = [sys.executable, "manage.py"]
     run([*manage, "migrate", "--noinput", "-v0"], env)
 

@@ -20,8 +20,10 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_price_sync as price_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -29,24 +31,8 @@ LITELLM = DATA / "litellm-model-prices-1.110.2.json"
 GENAI = DATA / "genai-prices-data-v2.json"
 MODELS_DEV = DATA / "models-dev-api.json.gz"
 DATABASE = os.environ.get("BENCH_DATABASE", "tokonomix_bench_sources")
-SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 TARGETS = {"full": 30.0, "noop": 3.0, "memory_mb": 400.0}
 DAY, WEEK_LATER = "2026-11-16", "2026-11-23"
-
-
-def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, its peak RSS in MB, and its output."""
-    started = time.monotonic()
-    process = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    output = process.stdout.read() if process.stdout else ""
-    _pid, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.monotonic() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        print(output)
-        raise SystemExit(f"FAILED: {' '.join(args)}")
-    return elapsed, usage.ru_maxrss / 1024, output
 
 
 # The three syncs in one process, as a worker runs them: Django starts once.
@@ -70,7 +56,9 @@ def sync_three(
     args = [sys.executable, "-c", SYNC_THREE, day]
     for source, path in sources:
         args += [source, str(path)]
-    seconds, peak_mb, output = run(args, {**env, "DJANGO_SETTINGS_MODULE": "tokonomix.settings"})
+    seconds, peak_mb, output = price_sync.run(
+        args, {**env, "DJANGO_SETTINGS_MODULE": "tokonomix.settings"}
+    )
     lines = output.splitlines()
     summaries = [line.split("\r")[-1] for line in lines if "Sync run" in line]
     took = [line.split()[1:] for line in lines if line.startswith("took ")]
@@ -101,21 +89,10 @@ def main() -> int:
     if missing:
         print(f"SKIP: the real data is not at {', '.join(map(str, missing))}")
         return 0
-    if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
-        print("SKIP: PostgreSQL is not answering on 127.0.0.1:5432")
+    env = price_sync.scratch_database(DATABASE)
+    if env is None:
         return 0
-    subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
-    )
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{SERVER}/{DATABASE}",
-        "DJANGO_SECRET_KEY": "bench-only",
-        "DJANGO_DEBUG": "false",
-    }
-    env.pop("REDIS_URL", None)
-    run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+    price_sync.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
 
     models_dev = Path(tempfile.mkdtemp()) / "models-dev-api.json"
     models_dev.write_bytes(gzip.decompress(MODELS_DEV.read_bytes()))
