@@ -13,4 +13,4 @@ register = template.Library()
 def my_work_count(user: Any) -> int:
     if not getattr(user, "is_staff", False):
         return 0
-    return my_work(user, stale=False).count()
+    return my_work(user, details=False).count()

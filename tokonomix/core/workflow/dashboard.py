@@ -51,11 +51,12 @@ def my_work(
     user: User,
     *,
     changes: Callable[[Reviewable], list[str]] | None = None,
-    stale: bool = True,
+    details: bool = True,
 ) -> MyWork:
     """`changes(item)` says what changed in the data of a stale published item (the admin of
-    its content type knows); without it, the item's contradicted claims. `stale=False` skips
-    the evidence reads (the header's count does not need them)."""
+    its content type knows); without it, the item's contradicted claims. `details=False`
+    skips the claims checks and the evidence reads: the header's count, on every admin page,
+    needs neither."""
     work = MyWork()
     reviewer = in_group(user, REVIEWERS_GROUP)
     editor = in_group(user, EDITORS_GROUP)
@@ -70,12 +71,13 @@ def my_work(
                 if reviewer and any(
                     s.name in {"approve", "publish"} for s in steps_for(item, user)
                 ):
-                    work.to_review.append(Row(kind, item, url, notes=_claims(item)))
+                    notes = _claims(item) if details else []
+                    work.to_review.append(Row(kind, item, url, notes=notes))
                 if item.status == Status.APPROVED and item.publish_at:
                     work.scheduled.append(Row(kind, item, url, since=item.publish_at))
             elif item.status == Status.DRAFT:
                 _sort_draft(work, kind, item, url, user, editor)
-            if stale and reviewer and item.published_revision_id is not None:
+            if details and reviewer and item.published_revision_id is not None:
                 since = item.needs_rereview_since()
                 if since is not None:
                     notes = changes(item) if changes else list(item.rereview_reasons())
@@ -92,9 +94,9 @@ def _sort_draft(
     involved = user.pk in item.authors_since_approval() or user.pk == item.last_submitter_id()
     if last is not None and last.action == Action.REQUEST_CHANGES and involved:
         work.sent_back.append(Row(kind, item, url, entry=last))
-    elif item.opened_by_sync():
+    elif sync_changes := item.opened_by_sync():
         if editor:
-            work.sync_drafts.append(Row(kind, item, url, notes=item.opened_by_sync()))
+            work.sync_drafts.append(Row(kind, item, url, notes=sync_changes))
     elif item.current_revision is not None and item.current_revision.created_by_id == user.pk:
         work.my_drafts.append(Row(kind, item, url, entry=last))
 
