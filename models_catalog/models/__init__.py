@@ -16,6 +16,8 @@ from .catalogue import (
     Region,
     Tier,
     model_slug_validator,
+    profile_url,
+    profile_urls,
 )
 from .provenance import Dispute, FactClaim
 
@@ -37,4 +39,6 @@ __all__ = [
     "Region",
     "Tier",
     "model_slug_validator",
+    "profile_url",
+    "profile_urls",
 ]

@@ -4,8 +4,8 @@ preliminary, simulated (speed figures), stale (reviewed text whose data changed)
 deprecated, retired (a model's lifecycle) and disputed (sources disagree on a value) are
 decided here and nowhere else, from plain values each app passes in, so the profile,
 the leaderboard, compare, the speed board, the CSV and JSON downloads and the API show
-the same flags for the same data. Each is a `Badge`; the template partial
-`widgets/flags.html` is the one way a page draws them. Core imports no app: the apps
+the same flags for the same data. Each is a `Badge`; the template tag `{% flags badges %}`
+(core's `markup` library) is the one way a page draws them. Core imports no app: the apps
 call these functions with their own rows' values.
 """
 

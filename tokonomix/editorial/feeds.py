@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from models_catalog.models import Model
+from models_catalog.models import Model, profile_url
 from tokonomix.core.markdown import markdown_html
 from tokonomix.editorial.figures import data_render
 from tokonomix.editorial.selectors import FeedVerdict, verdict_feed_items
@@ -37,7 +37,7 @@ class VerdictsFeed(Feed):
         return str(markdown_html(data_render(item.data).get("body", "")))
 
     def item_link(self, item: FeedVerdict) -> str:
-        return reverse("site:model_profile", kwargs={"slug": item.subject_slug}) + "#verdicts"
+        return profile_url(item.subject_slug) + "#verdicts"
 
     def item_guid(self, item: FeedVerdict) -> str:
         verdict = item.verdict

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.speed.formats import format_ms, format_tps
+from models_catalog.models import profile_urls
 from pricing.costs import format_usd
 from tokonomix.core import flags
 from tokonomix.core.charts import ChartTable
@@ -71,14 +71,12 @@ class PriceSpeedChart:
 
 def _points(rows: Sequence[PriceSpeedRow]) -> list[Point]:
     """The rows with both a typical cost above zero (the axis is logarithmic) and a speed."""
-    # The model page's address, reversed once: reverse() costs more than the rest of a point.
-    url = reverse("site:model_profile", kwargs={"slug": "slug-here"})
-    before, after = url.split("slug-here")
+    url = profile_urls()  # reversed once for every point
     no_tier = str(_("No tier"))
     return [
         Point(
             name=row.name,
-            url=f"{before}{row.slug}{after}",
+            url=url(row.slug),
             provider=row.provider,
             tier=f"{row.tier_code} · {row.tier_label}" if row.tier_code else no_tier,
             rank=row.tier_rank if row.tier_code else None,

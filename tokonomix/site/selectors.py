@@ -4,7 +4,7 @@ their own selectors and querysets, and its query count does not grow with the da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -240,6 +240,7 @@ class PriceSpeedRow:
     """A model as the home page's scatter needs it: plain values, its flags decided by the
     same rules as a LeaderboardRow's."""
 
+    pk: int
     slug: str
     name: str
     provider: str
@@ -253,6 +254,7 @@ class PriceSpeedRow:
 
 
 PRICE_SPEED_FIELDS = (
+    "pk",
     "slug",
     "name",
     "provider__name",
@@ -273,15 +275,17 @@ PRICE_SPEED_FIELDS = (
 
 
 def price_speed_rows(models: QuerySet[Model], *, as_of: dt.date) -> list[PriceSpeedRow]:
-    """Every model of a `leaderboard_models` queryset as the scatter plots it; one query of
-    the few columns it needs (no model instances, no speed intervals to decode: it plots
-    every model the filters select, 300 in `make bench`)."""
+    """Every model of a `leaderboard_models` queryset as the scatter plots it, in the
+    queryset's order; one query of the few columns it needs (no model instances, no speed
+    intervals to decode: it plots every model the filters select, 300 in `make bench`).
+    The home page counts and pages the leaderboard on these rows too (`leaderboard_page`)."""
     rows = []
     for values in models.values_list(*PRICE_SPEED_FIELDS):
         record = dict(zip(PRICE_SPEED_FIELDS, values, strict=True))
         measured = record["speed_summary__ok_30d"] is not None
         rows.append(
             PriceSpeedRow(
+                pk=record["pk"],
                 slug=record["slug"],
                 name=record["name"],
                 provider=record["provider__name"],
@@ -311,6 +315,15 @@ def price_speed_rows(models: QuerySet[Model], *, as_of: dt.date) -> list[PriceSp
             )
         )
     return rows
+
+
+def leaderboard_page(models: QuerySet[Model], pks: Sequence[int]) -> list[LeaderboardRow]:
+    """The rows of the models `pks` names (a page of `price_speed_rows` over the same
+    queryset), in that order: one query over those models alone, so the database neither
+    counts nor sorts the whole selection a second time. A model unpublished between the two
+    reads is left out."""
+    by_pk = {model.pk: model for model in models.filter(pk__in=list(pks)).order_by()}
+    return [LeaderboardRow.of(by_pk[pk]) for pk in pks if pk in by_pk]
 
 
 def leaderboard(**filters: Any) -> list[LeaderboardRow]:

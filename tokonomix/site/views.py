@@ -66,10 +66,12 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @cache_page_for_readers
 def home(request: HttpRequest) -> HttpResponse:
     form, models = _leaderboard(request)
-    page = Paginator(models, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [selectors.LeaderboardRow.of(model) for model in page.object_list]
-    # The scatter plots every model the filters select, not only this page's.
-    scatter = price_speed_chart(selectors.price_speed_rows(models, as_of=timezone.localdate()))
+    # Every model the filters select, in the leaderboard's order: the scatter plots them
+    # all, and the table counts and pages them, reading its page's models alone.
+    selected = selectors.price_speed_rows(models, as_of=timezone.localdate())
+    page = Paginator(selected, LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.leaderboard_page(models, [row.pk for row in page.object_list])
+    scatter = price_speed_chart(selected)
     query = _query_without(request, "page")
     sort = form.filters()["sort"]
     # Sorted by a speed figure: which rows cannot be told apart from the one above.
