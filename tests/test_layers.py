@@ -28,7 +28,13 @@ FOLDER_LAYERS = {
 TOP_LEVEL_LAYERS = {"chart_canvas.html": CORE, "chart_table.html": CORE, "base.html": CORE}
 
 # The project's tag libraries by the layer that defines them; Django's own are below all.
-LIBRARY_LAYERS = {"markup": CORE, "workflow": CORE, "prices": PRICING, "speed": BENCHMARKS}
+LIBRARY_LAYERS = {
+    "markup": CORE,
+    "workflow": CORE,
+    "prices": PRICING,
+    "speed": BENCHMARKS,
+    "leaderboard": SITE,
+}
 DJANGO_LIBRARIES = {"i18n", "static", "humanize", "l10n", "tz", "cache", "admin_urls"}
 
 LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -20,6 +19,7 @@ from benchmarks.speed.formats import (
     format_tps,
 )
 from benchmarks.speed.stats import CONFIDENCE, Estimate
+from tokonomix.core.html import format_html
 
 register = template.Library()
 

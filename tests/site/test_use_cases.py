@@ -130,3 +130,25 @@ def test_load_demo_publishes_its_use_cases_in_debug_mode_once(client, settings) 
     assert UseCase.objects.published().count() == 4  # budget reasoning and the reference's three
     page = client.get("/en/usecases/reasoning-on-a-budget/").content.decode()
     assert "Reasoning on a budget" in page and "GPT-5.4 Mini" in page
+
+
+def test_a_hostile_note_model_name_or_maker_is_shown_as_text_in_the_ranked_rows(
+    client, editor, reviewer
+) -> None:
+    """Names come from public price maps and notes from editors: the leaderboard's rows
+    (drawn in Python, tokonomix/site/templatetags/leaderboard.py) escape every one."""
+    hostile = priced(
+        name='<img src=x onerror="alert(1)">',
+        provider=factories.provider(name="<script>alert('maker')</script>"),
+    )
+    use_case = write_use_case(by=editor, entries=[(hostile, "<b onmouseover=alert(2)>Best</b>")])
+    publish(use_case, editor=editor, reviewer=reviewer)
+
+    for url in ("/en/", "/en/usecases/cheap-reasoning/"):
+        page = client.get(url).content.decode()
+        rows = page[page.index('<table class="leaderboard"') :]
+        assert "<img src=x" not in rows and "<script>alert" not in rows, url
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in rows, url
+        assert "&lt;script&gt;alert(&#x27;maker&#x27;)&lt;/script&gt;" in rows, url
+    assert "&lt;b onmouseover=alert(2)&gt;Best&lt;/b&gt;" in rows
+    assert "<b onmouseover" not in page

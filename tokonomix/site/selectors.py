@@ -261,8 +261,8 @@ PRICE_SPEED_FIELDS = (
     "tier__code",
     "tier__label",
     "tier__rank",
-    "quoted_input_per_million",
-    "quoted_output_per_million",
+    "scatter_input_per_million",
+    "scatter_output_per_million",
     "speed_summary__median_decode_tps_30d",
     "speed_summary__p50_latency_ms_30d",
     "speed_summary__is_simulated",
@@ -280,7 +280,12 @@ def price_speed_rows(models: QuerySet[Model], *, as_of: dt.date) -> list[PriceSp
     intervals to decode: it plots every model the filters select, 300 in `make bench`).
     The home page counts and pages the leaderboard on these rows too (`leaderboard_page`)."""
     rows = []
-    for values in models.values_list(*PRICE_SPEED_FIELDS):
+    # The two rates alone: cheaper to read than the quoted point's JSON, for 300 models.
+    rates = models.annotate(
+        scatter_input_per_million=F("quoted_input_per_million"),
+        scatter_output_per_million=F("quoted_output_per_million"),
+    )
+    for values in rates.values_list(*PRICE_SPEED_FIELDS):
         record = dict(zip(PRICE_SPEED_FIELDS, values, strict=True))
         measured = record["speed_summary__ok_30d"] is not None
         rows.append(
@@ -293,7 +298,7 @@ def price_speed_rows(models: QuerySet[Model], *, as_of: dt.date) -> list[PriceSp
                 tier_label=record["tier__label"],
                 tier_rank=record["tier__rank"],
                 typical_cost=typical_conversation_cost(
-                    record["quoted_input_per_million"], record["quoted_output_per_million"]
+                    record["scatter_input_per_million"], record["scatter_output_per_million"]
                 ),
                 tokens_per_second=record["speed_summary__median_decode_tps_30d"],
                 p50_latency_ms=record["speed_summary__p50_latency_ms_30d"],

@@ -10,11 +10,11 @@ from typing import Any
 
 from django import template
 from django.template import Context
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from tokonomix.core.charts import json_ld_script, json_script_element, table_rows_html
 from tokonomix.core.flags import Badge
+from tokonomix.core.html import format_html_join
 from tokonomix.core.markdown import markdown_html
 
 register = template.Library()
