@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,25 +198,30 @@ class BoardBar:
     figures: SpeedFigures
     badges: Sequence[flags.Badge]
 
-    @property
-    def label(self) -> str:
-        """The bar's label: the model and the successful requests behind its figures."""
-        return f"{self.name} (n = {self.figures.ok_30d:,})"
+    def label(self, *, besides: Collection[flags.Flag] = frozenset()) -> str:
+        """The bar's label: the model, the successful requests behind its figures and its
+        flags but those `besides` (which the legend says for every bar):
+        "Cheap One (n = 5, preliminary)"."""
+        own = [badge.label for badge in self.badges if badge.flag not in besides]
+        return f"{self.name} (n = {', '.join([f'{self.figures.ok_30d:,}', *own])})"
 
 
 def board_latency_figure(bars: Sequence[BoardBar]) -> dict[str, Any]:
     """P50 (with its 95% interval) and P95 end-to-end latency over 30 days, one pair of
     horizontal bars a model in the board's order, each labelled with its sample count;
-    the flags in each bar's hover and, when every bar has one, in the legend."""
+    the flags every bar has in the legend, a bar's others in its label, so they show
+    without a hover (and in its hover)."""
     measured = [bar for bar in bars if bar.figures.p50_latency_ms_30d is not None]
     legend_note = flags.shared_chart_note([bar.badges for bar in measured])
+    in_legend = flags.shared_flags([bar.badges for bar in measured])
+    labels = [bar.label(besides=in_legend) for bar in measured]
     data = []
     for attribute, name in (("p50_latency_ms_30d", "Latency P50"), ("p95_latency_ms_30d", "P95")):
         trace: dict[str, Any] = {
             "type": "bar",
             "orientation": "h",
             "name": f"{name}{legend_note}",
-            "y": [bar.label for bar in measured],
+            "y": labels,
             "x": [round(getattr(bar.figures, attribute) or 0, 1) for bar in measured],
             "customdata": [
                 [bar.url, f"{bar.figures.ok_30d:,}", flags.chart_note(bar.badges)]

@@ -164,7 +164,8 @@ def test_the_speed_board_chart_shows_p50_and_p95_with_sample_counts(client, two_
 
     p50, p95 = board["data"]
     assert p50["type"] == p95["type"] == "bar"
-    assert p50["y"] == ["Fast One (n = 40)", "Cheap One (n = 5)"]  # the board's order
+    # The board's order; a flag only some bars carry is in their label, seen without a hover.
+    assert p50["y"] == ["Fast One (n = 40)", "Cheap One (n = 5, preliminary)"]
     assert p50["x"] == [900.0, 2100.0] and p95["x"] == [1800.0, 4200.0]
     assert [data[0] for data in p50["customdata"]] == [
         f"{fast.get_absolute_url()}#speed",
@@ -222,3 +223,12 @@ def test_the_speed_board_chart_shows_the_boards_first_models_and_says_so(
     bars = figures(html)["tx-chart-speed-board"]["data"][0]
     assert bars["x"] == [900.0, 1200.0]
     assert "The chart shows the first 2 models in the board" in " ".join(html.split())
+
+
+def test_a_flag_every_speed_board_bar_carries_is_said_once_in_the_legend(client, demo) -> None:
+    board = figures(get(client, reverse("site:speed_board")))["tx-chart-speed-board"]
+
+    p50 = board["data"][0]
+    assert "(simulated" in p50["name"]  # the demo's speed is simulated, every bar of it
+    assert p50["y"] and not any("simulated" in label for label in p50["y"])
+    assert all("simulated" in data[2] for data in p50["customdata"])  # and each hover

@@ -201,10 +201,17 @@ def chart_note(badges: Iterable[Badge]) -> str:
     return f" ({', '.join(labels)})" if labels else ""
 
 
+def shared_flags(badge_lists: Sequence[Sequence[Badge]]) -> set[Flag]:
+    """The flags every one of a chart trace's points carries."""
+    if not badge_lists:
+        return set()
+    return set.intersection(*({badge.flag for badge in badges} for badges in badge_lists))
+
+
 def shared_chart_note(badge_lists: Sequence[Sequence[Badge]]) -> str:
     """The flags every one of a chart trace's points carries, for its legend entry (as the
     profile's charts say "(simulated)"); each point's own flags go in its hover."""
-    if not badge_lists:
+    shared = shared_flags(badge_lists)
+    if not shared:
         return ""
-    shared = set.intersection(*({badge.flag for badge in badges} for badges in badge_lists))
     return chart_note([badge for badge in badge_lists[0] if badge.flag in shared])
