@@ -178,21 +178,38 @@ def test_the_admin_registers_the_models_whose_saves_are_watched():
     assert any(m._meta.label_lower == "models_catalog.provider" for m in admin_site._registry)
 
 
-def test_a_page_kept_in_the_process_is_served_only_while_its_version_is_current(client, o4):
+def test_a_page_kept_in_the_process_is_served_only_while_its_version_is_current(
+    client, o4, monkeypatch
+):
     from django.core.cache import cache
     from django.test import RequestFactory
     from django.utils import translation
 
-    from tokonomix.core.pagecache import VERSION_KEY, page_key
+    from tokonomix.core import pagecache
+    from tokonomix.core.pagecache import VERSION_KEY, VERSION_TRUSTED_SECONDS, page_key
 
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
     assert served(client) == "miss"
     with translation.override("en"):
         shared_copy = page_key(RequestFactory().get(PAGE))
     # The shared copy is gone (evicted, say): the process's own copy still serves...
     cache.delete(shared_copy)
     assert served(client) == "hit"
-    # ...but never once the content version has moved on.
+    # ...but not once another process has moved the content version on: within the
+    # time this process trusts the version it read, and from then on.
     cache.set(VERSION_KEY, "another-version")
+    now[0] += VERSION_TRUSTED_SECONDS
+    assert served(client) == "miss"
+    assert served(client) == "hit"
+
+
+def test_a_change_made_in_this_process_is_seen_at_once(client, o4):
+    from tokonomix.core.pagecache import pages_invalidate
+
+    assert served(client) == "miss"
+    assert served(client) == "hit"
+    pages_invalidate()
     assert served(client) == "miss"
 
 
