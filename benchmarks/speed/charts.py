@@ -199,11 +199,11 @@ class BoardBar:
     badges: Sequence[flags.Badge]
 
     def label(self, *, besides: Collection[flags.Flag] = frozenset()) -> str:
-        """The bar's label: the model, the successful requests behind its figures and its
-        flags but those `besides` (which the legend says for every bar):
-        "Cheap One (n = 5, preliminary)"."""
+        """The bar's label: the model, then under it the successful requests behind its
+        figures and its flags but those `besides` (which the legend says for every bar):
+        "Cheap One<br>n = 5, preliminary". Two short lines leave a phone room for the bars."""
         own = [badge.label for badge in self.badges if badge.flag not in besides]
-        return f"{self.name} (n = {', '.join([f'{self.figures.ok_30d:,}', *own])})"
+        return f"{self.name}<br>n = {', '.join([f'{self.figures.ok_30d:,}', *own])}"
 
 
 def board_latency_figure(bars: Sequence[BoardBar]) -> dict[str, Any]:
@@ -240,11 +240,11 @@ def board_latency_figure(bars: Sequence[BoardBar]) -> dict[str, Any]:
             "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
             "barmode": "group",
             "xaxis": {"title": {"text": "milliseconds, end to end"}, "rangemode": "tozero"},
-            # The board's order, best first, from the top; labels inside the plot area so a
-            # long name never pushes the bars off a phone's screen.
+            # The board's order, best first, from the top; the labels' margin grows to fit
+            # them (each two short lines, see BoardBar.label).
             "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
             "legend": {"orientation": "h", "x": 0, "y": 1, "yref": "container", "yanchor": "top"},
-            "height": 80 + 34 * max(len(measured), 1),
+            "height": 80 + 40 * max(len(measured), 1),
         },
     }
 

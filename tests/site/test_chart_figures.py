@@ -165,7 +165,7 @@ def test_the_speed_board_chart_shows_p50_and_p95_with_sample_counts(client, two_
     p50, p95 = board["data"]
     assert p50["type"] == p95["type"] == "bar"
     # The board's order; a flag only some bars carry is in their label, seen without a hover.
-    assert p50["y"] == ["Fast One (n = 40)", "Cheap One (n = 5, preliminary)"]
+    assert p50["y"] == ["Fast One<br>n = 40", "Cheap One<br>n = 5, preliminary"]
     assert p50["x"] == [900.0, 2100.0] and p95["x"] == [1800.0, 4200.0]
     assert [data[0] for data in p50["customdata"]] == [
         f"{fast.get_absolute_url()}#speed",
