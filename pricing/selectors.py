@@ -442,9 +442,8 @@ class ReferencePrice:
 def with_reference_price(queryset: QuerySet[Model], *, as_of: dt.date) -> QuerySet[Model]:
     """Models with the price their pages quote, in the same query: the point in force on
     `as_of` at the reference offering while it is listed, else at the first listed offering
-    by source key (as `model_pricing` picks). Read it with `reference_price_of(model)`, or
-    `reference_price_from` over `values("quoted_price")`; filter and sort on
-    `quoted_input_per_million` and `quoted_output_per_million`.
+    by source key (as `model_pricing` picks). Read it with `reference_price_of(model)`;
+    filter and sort on `quoted_input_per_million` and `quoted_output_per_million`.
 
     The point is read once a model, all its columns in one JSON object (`quoted_price`); the
     two rates a filter or sort may use are aliases, computed only where one is used. Five
@@ -497,11 +496,6 @@ def quoted_rate_changes(*, models: Sequence[Model], as_of: dt.date) -> dict[int,
     return {model_id: rate_changes(points) for model_id, points in histories.items()}
 
 
-def reference_price_of(model: Model) -> ReferencePrice | None:
-    """The quoted price `with_reference_price` read with the model; None without a point."""
-    return reference_price_from(getattr(model, "quoted_price", None))
-
-
 _RATE_PLACES = Decimal(1).scaleb(-PRICE_FIELD["decimal_places"])
 
 
@@ -510,8 +504,9 @@ def _rate(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text).quantize(_RATE_PLACES)
 
 
-def reference_price_from(point: dict[str, Any] | None) -> ReferencePrice | None:
-    """The quoted price from `with_reference_price`'s `quoted_price` value."""
+def reference_price_of(model: Model) -> ReferencePrice | None:
+    """The quoted price `with_reference_price` read with the model; None without a point."""
+    point: dict[str, Any] | None = getattr(model, "quoted_price", None)
     if point is None:
         return None
     return ReferencePrice(
