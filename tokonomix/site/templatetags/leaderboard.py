@@ -1,7 +1,7 @@
 """The leaderboard's rows (templates/site/leaderboard_table.html): ``{% leaderboard_rows rows %}``.
 
 Built in Python rather than a template loop: the home page draws 50 rows of nine cells, and
-the loop of variable nodes, filters and tags cost 7 ms of the page's 34, against 2.5 ms here
+the loop of variable nodes, filters and tags cost 7 ms of the page's 34, against 2.8 ms here
 (measured in process on bench_home's data, 2026-12-02). Every value passes through
 format_html, so every text (model names come from public feeds) is escaped; the figures,
 flags and windows use the same tags as every other page."""
