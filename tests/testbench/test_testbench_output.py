@@ -21,6 +21,14 @@ pytestmark = pytest.mark.django_db
 FIGURES = ("ttft_ms", "latency_ms", "output_tokens", "tokens_per_second", "cost_usd")
 
 
+@pytest.fixture
+def models(bench_simulator: SimulatorServer) -> list[Any]:
+    """Two priced models the simulator answers."""
+    return [
+        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
+    ]
+
+
 def finished_run(client: Client, models: list[Any]) -> BenchRun:
     assert client.post(reverse("benchmarks:testbench"), start_form(models)).status_code == 302
     return execute_run(run_id=BenchRun.objects.get().pk)
@@ -86,11 +94,8 @@ def test_the_csv_holds_exactly_the_figures_the_page_showed(
 
 
 def test_the_json_export_holds_the_same_figures_as_the_page(
-    bench_simulator: SimulatorServer, signed_in: Any
+    models: list[Any], signed_in: Any
 ) -> None:
-    models = [
-        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
-    ]
     client = signed_in()
     run = finished_run(client, models)
     shown = page_figures(
@@ -109,13 +114,10 @@ def test_the_json_export_holds_the_same_figures_as_the_page(
 
 
 def test_a_spreadsheet_formula_in_an_answer_is_neutralised_in_the_csv(
-    bench_simulator: SimulatorServer, signed_in: Any
+    models: list[Any], signed_in: Any
 ) -> None:
     from benchmarks.models import TestbenchResult
 
-    models = [
-        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
-    ]
     run = finished_run(signed_in(), models)
     TestbenchResult.objects.filter(run=run, position=0).update(answer="=HYPERLINK(1)")
 
@@ -126,11 +128,8 @@ def test_a_spreadsheet_formula_in_an_answer_is_neutralised_in_the_csv(
 
 
 def test_the_page_without_javascript_asks_for_a_reload_until_the_run_is_done(
-    bench_simulator: SimulatorServer, signed_in: Any
+    models: list[Any], signed_in: Any
 ) -> None:
-    models = [
-        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
-    ]
     client = signed_in()
     client.post(reverse("benchmarks:testbench"), start_form(models))
     run = BenchRun.objects.get()
@@ -166,11 +165,8 @@ def test_a_run_page_and_its_status_take_two_queries_however_many_models(
 
 
 def test_the_csv_says_which_run_when_what_was_asked_and_at_which_prices(
-    bench_simulator: SimulatorServer, signed_in: Any
+    models: list[Any], signed_in: Any
 ) -> None:
-    models = [
-        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
-    ]
     client = signed_in()
     assert (
         client.post(
@@ -198,13 +194,10 @@ def test_the_csv_says_which_run_when_what_was_asked_and_at_which_prices(
 
 
 def test_figures_on_the_page_are_thousands_separated_like_the_rest_of_the_site(
-    bench_simulator: SimulatorServer, signed_in: Any
+    models: list[Any], signed_in: Any
 ) -> None:
     from benchmarks.models import TestbenchResult
 
-    models = [
-        priced_model(base_url=bench_simulator.base_url, api_model=name) for name in ("tb-a", "tb-b")
-    ]
     client = signed_in()
     run = finished_run(client, models)
     TestbenchResult.objects.filter(run=run, position=0).update(
