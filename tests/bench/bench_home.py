@@ -20,8 +20,6 @@ when PostgreSQL, wrk or chromium is missing.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -39,40 +37,7 @@ def main() -> int:
     if reason:
         print(f"SKIP: {reason}")
         return 0
-    manage = [sys.executable, "manage.py"]
-    if os.environ.get("BENCH_HOME_REUSE") == "1":
-        print(f"reusing the database {pages.DATABASE} (BENCH_HOME_REUSE=1)")
-    else:
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", pages.DATABASE],
-            check=True,
-        )
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", pages.DATABASE], check=True
-        )
-        subprocess.run(
-            [*manage, "migrate", "--noinput", "-v0"],
-            cwd=pages.ROOT,
-            env=pages.env_for(),
-            check=True,
-        )
-        print("generating data")
-        subprocess.run(
-            [sys.executable, pages.__file__, "--generate"],
-            cwd=pages.ROOT,
-            env=pages.env_for(),
-            check=True,
-        )
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "VACUUM ANALYZE", pages.DATABASE],
-            check=True,
-        )
-    subprocess.run(
-        [*manage, "collectstatic", "--noinput", "-v0"],
-        cwd=pages.ROOT,
-        env=pages.env_for(),
-        check=True,
-    )
+    pages.prepare(reuse_variable="BENCH_HOME_REUSE")
 
     home = "/en/"
     with pages.gunicorn(page_cache_seconds=0) as base:

@@ -376,14 +376,12 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def main() -> int:
-    reason = missing_tool()
-    if reason:
-        print(f"SKIP: {reason}")
-        return 0
+def prepare(*, reuse_variable: str) -> None:
+    """DATABASE filled with the bench data (kept as it is when `reuse_variable` is "1"), and
+    the static files collected."""
     manage = [sys.executable, "manage.py"]
-    if os.environ.get("BENCH_PAGES_REUSE") == "1":
-        print(f"reusing the database {DATABASE} (BENCH_PAGES_REUSE=1)")
+    if os.environ.get(reuse_variable) == "1":
+        print(f"reusing the database {DATABASE} ({reuse_variable}=1)")
     else:
         subprocess.run(
             ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
@@ -404,6 +402,14 @@ def main() -> int:
     subprocess.run(
         [*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env_for(), check=True
     )
+
+
+def main() -> int:
+    reason = missing_tool()
+    if reason:
+        print(f"SKIP: {reason}")
+        return 0
+    prepare(reuse_variable="BENCH_PAGES_REUSE")
     # Pages an earlier run cached (perhaps from other code) must not be measured.
     import redis
 
