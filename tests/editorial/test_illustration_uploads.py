@@ -71,7 +71,14 @@ def admin_form(response) -> dict[str, object]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def upload(client, editor, content: bytes, name: str):
+def upload(
+    client,
+    editor,
+    content: bytes,
+    name: str,
+    *,
+    caption: str = "Prices of three models, 2026-11-16",
+):
     profile = factories.profile(by=editor)
     client.force_login(editor)
     url = reverse("admin:editorial_modelprofile_change", args=[profile.pk])
@@ -81,7 +88,7 @@ def upload(client, editor, content: bytes, name: str):
             "illustrations-TOTAL_FORMS": 1,
             "illustrations-0-order": 0,
             "illustrations-0-alt_text": "A chart",
-            "illustrations-0-caption": "Prices of three models, 2026-11-16",
+            "illustrations-0-caption": caption,
             "illustrations-0-image": SimpleUploadedFile(name, content),
         }
     )
@@ -189,21 +196,7 @@ def test_a_wide_image_is_resized_to_the_served_width(client, editor, media_root)
 
 
 def test_an_illustration_without_a_caption_is_refused(client, editor, media_root):
-    profile = factories.profile(by=editor)
-    client.force_login(editor)
-    url = reverse("admin:editorial_modelprofile_change", args=[profile.pk])
-    data = admin_form(client.get(url))
-    data.update(
-        {
-            "illustrations-TOTAL_FORMS": 1,
-            "illustrations-0-order": 0,
-            "illustrations-0-alt_text": "A chart",
-            "illustrations-0-caption": "",
-            "illustrations-0-image": SimpleUploadedFile("chart.png", raster("PNG")),
-        }
-    )
-
-    response = client.post(url, data)
+    response = upload(client, editor, raster("PNG"), "chart.png", caption="")
 
     assert response.status_code == 200
     assert "This field is required" in error_text(response)
